@@ -1,0 +1,29 @@
+# budgetqa — `make run` (set up, then the chat on the built-in sample) and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SAMPLE := data/samples/hejing-shebao-2025.txt
+export OMP_WAIT_POLICY ?= passive
+export HF_HUB_OFFLINE ?= 1
+
+.PHONY: setup run test bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	# torch first and pinned: an unpinned torch would pull a multi-GB CUDA build
+	$(BIN)/pip install -q --disable-pip-version-check torch==2.13.0
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/budgetqa ingest $(SAMPLE)
+	$(BIN)/budgetqa tables hejing-shebao-2025 表1
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .budgetqa

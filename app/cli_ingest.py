@@ -1,0 +1,116 @@
+"""budgetqa ingest / documents / tables / export."""
+from __future__ import annotations
+
+import json
+import sys
+
+from app.library import ingest_paths, open_store
+from app.settings import Settings
+from ingest.serialize import export_dict
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ingest", help="parse, verify and store budget disclosures (.txt/.pdf files or folders)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--no-index", action="store_true", help="store the tables only; do not update the search index")
+    p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("documents", help="list the ingested documents")
+    p.add_argument("--json", action="store_true", help="one JSON array on stdout")
+    p.set_defaults(func=cmd_documents)
+    p = sub.add_parser("tables", help="show a document's tables in the terminal")
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument("table", nargs="?", metavar="表N", help="one table, e.g. 表6 (default: all)")
+    p.set_defaults(func=cmd_tables)
+    p = sub.add_parser("export", help="a document's tables, checks, sections and findings as JSON on stdout")
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.set_defaults(func=cmd_export)
+
+
+def cmd_ingest(args) -> int:
+    settings = Settings.from_env(args.data_dir)
+    store = open_store(settings)
+    results = ingest_paths(args.paths, store)
+    failed = 0
+    for r in results:
+        if r.status == "failed":
+            failed += 1
+            print(f"budgetqa: error: {r.error}", file=sys.stderr)
+            if r.document is not None:
+                d = r.document
+                print(f"  parsed before the end: {len(d.tables)} tables "
+                      f"({', '.join(t.id for t in d.tables)}); nothing was stored", file=sys.stderr)
+            for f in r.findings:
+                if f.severity == "error":
+                    print(f"  finding [{f.rule}] {f.message} ({f.where})", file=sys.stderr)
+            continue
+        d = r.document
+        checks = [c for t in d.tables for c in t.checks] + list(d.checks)
+        passed = sum(c.ok for c in checks)
+        cells = sum(1 for t in d.tables for row in t.rows for v in row.values if v is not None)
+        verified = sum(len(t.verified) for t in d.tables)
+        print(f"{r.doc_id}: {r.status} in {r.seconds * 1000:.0f} ms — {d.org} {d.year}年{d.scope}{d.kind}, "
+              f"{len(d.tables)} tables, {cells} amounts ({verified} verified), "
+              f"{passed}/{len(checks)} identities hold, {len(d.sections)} narrative paragraphs, "
+              f"{sum(f.severity == 'error' for f in d.findings)} findings")
+    if not args.no_index and any(r.status in ("added", "replaced") for r in results):
+        _index_after_ingest(settings, store, [r.doc_id for r in results if r.status in ("added", "replaced")])
+    return 1 if failed else 0
+
+
+def _index_after_ingest(settings, store, doc_ids) -> None:
+    try:
+        from index.service import index_documents
+    except ModuleNotFoundError:
+        return
+    index_documents(settings, store, doc_ids)
+
+
+def cmd_documents(args) -> int:
+    store = open_store(Settings.from_env(args.data_dir))
+    docs = store.documents()
+    if args.json:
+        print(json.dumps([{"id": d.doc_id, "org": d.org, "year": d.year, "kind": d.kind, "scope": d.scope,
+                           "unit": d.unit, "tables": d.n_tables, "source_file": d.source_file} for d in docs],
+                         ensure_ascii=False, indent=2))
+        return 0
+    if not docs:
+        print("no documents yet: budgetqa ingest PATH")
+    for d in docs:
+        print(f"{d.doc_id}\t{d.org}\t{d.year}\t{d.scope}{d.kind}\t{d.n_tables} tables\t{d.source_file}")
+    return 0
+
+
+def cmd_tables(args) -> int:
+    from rich.console import Console
+    from rich.table import Table as RichTable
+    doc = open_store(Settings.from_env(args.data_dir)).load(args.doc_id)
+    console = Console()
+    tables = [doc.table(args.table.replace(" ", ""))] if args.table else doc.tables
+    for t in tables:
+        used = [c for c in range(len(t.columns)) if any(r.values[c] is not None for r in t.rows)] or [0]
+        rt = RichTable(title=f"{t.id} {t.title}（单位：{t.unit}）", show_lines=False)
+        rt.add_column("编码")
+        rt.add_column("名称")
+        for c in used:
+            rt.add_column(t.columns[c], justify="right")
+        rt.add_column("来源", style="dim")
+        for i, r in enumerate(t.rows):
+            name = ("  " * max(r.level - 1, 0)) + (f"{r.group}·" if r.group else "") + r.label
+            cells = [("" if r.values[c] is None else
+                      (f"{r.values[c]}" if (i, c) in t.verified else f"[yellow]{r.values[c]}?[/]"))
+                     for c in used]
+            rt.add_row(r.code, name, *cells, r.source)
+        console.print(rt)
+        if t.note:
+            console.print(f"  {t.note}")
+        failed = [c for c in t.checks if not c.ok]
+        console.print(f"  {len(t.checks) - len(failed)}/{len(t.checks)} identities hold"
+                      + "".join(f"\n  ✗ {c.rule}: {c.detail}" for c in failed))
+    return 0
+
+
+def cmd_export(args) -> int:
+    doc = open_store(Settings.from_env(args.data_dir)).load(args.doc_id)
+    json.dump(export_dict(doc), sys.stdout, ensure_ascii=False, indent=1)
+    print()
+    return 0

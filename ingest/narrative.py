@@ -1,0 +1,110 @@
+"""Narrative text: paragraphs under their heading path, and the document's metadata.
+
+Shared by the text and PDF readers: both hand over (line or page number, text) pairs.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ingest.model import RawTable, Section
+
+HEADINGS = (
+    re.compile(r"^第[一二三四五六七八九十]+部分"),
+    re.compile(r"^[一二三四五六七八九十]+、"),
+    re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[)）]"),
+)
+PARAGRAPH_START = re.compile(r"^(?:[（(]\d+[)）]|\d+[.、．](?!\d)|目标\s*\d+[:：]|[一二三四五六七八九十]+、)")
+SENTENCE_END = ("。", "；", ";")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What a reader found in one file, before table building and verification."""
+    tables: tuple[RawTable, ...]
+    sections: tuple[Section, ...]
+    org: str
+    year: int | None
+    kind: str
+    scope: str
+
+
+def heading_level(text: str) -> int | None:
+    """0, 1, 2 for 第N部分 / 一、 / （一）; None for body text (definitions such as "一、财政拨款:指…")."""
+    for level, pattern in enumerate(HEADINGS):
+        if pattern.match(text):
+            if level > 0 and (re.search(r"[:：。]", text) or len(text) > 40):
+                return None
+            return level
+    return None
+
+
+def _heading_continues(heading: str, nxt: str) -> bool:
+    """'四、 关于…收支预算情况' + '的总体说明': a heading wrapped onto the next line."""
+    return ("关于" in heading and not heading.endswith(("说明", "情况")) and len(nxt) <= 12
+            and not re.search(r"[，。：:\d]", nxt) and heading_level(nxt) is None)
+
+
+def sections_from_lines(numbered: list[tuple[int, str]]) -> list[Section]:
+    """Paragraphs with their heading path, from (line number, text) pairs of narrative lines."""
+    items = [(n, t.strip()) for n, t in numbered if t.strip()]
+    path: list[str] = []
+    sections: list[Section] = []
+    buf: list[str] = []
+    first = last = 0
+
+    def flush():
+        nonlocal buf
+        text = "".join(buf).strip()
+        if text:
+            sections.append(Section(path=tuple(path), text=re.sub(r"\s{2,}", " ", text),
+                                    line_start=first, line_end=last))
+        buf = []
+
+    i = 0
+    while i < len(items):
+        n, text = items[i]
+        level = heading_level(text)
+        if level is not None:
+            flush()
+            while i + 1 < len(items) and _heading_continues(text, items[i + 1][1]):
+                i += 1
+                text += items[i][1]
+            del path[level:]
+            path.extend([""] * (level - len(path)))
+            path.append(re.sub(r"\s+", " ", text))
+            path[:] = [p for p in path if p]
+            i += 1
+            continue
+        if buf and PARAGRAPH_START.match(text):
+            flush()
+        if not buf:
+            first = n
+        buf.append(text)
+        last = n
+        if text.endswith(SENTENCE_END):
+            flush()
+        i += 1
+    flush()
+    return sections
+
+
+def metadata_from_lines(lines: list[str], tables: list[RawTable] | tuple[RawTable, ...]) -> dict:
+    """编制单位, 年度, 预算/决算, 单位/部门, read from the document itself."""
+    joined = "\n".join(lines[:400])
+    orgs = Counter(m.group(1) for m in re.finditer(r"编制(?:单位|部门)[:：]\s*(\S+?)(?=\s|单位[:：]|$)",
+                                                   "\n".join(lines)))
+    org = orgs.most_common(1)[0][0] if orgs else ""
+    heading = re.search(r"(20\d\d)\s*年\s*度?\s*(\S+?)(?:单位|部门)?(?:概况|预算|决算)", joined)
+    if not org and heading:
+        org = heading.group(2)
+    years = Counter(int(y) for y in re.findall(r"(20\d\d)\s*年度?\s*(?:单位|部门)?(?:预算|决算|收支|和静|\S{0,20}概况)",
+                                               joined))
+    year = int(heading.group(1)) if heading else (years.most_common(1)[0][0] if years else None)
+    head = "\n".join(lines[:60]) + " ".join(t.title for t in tables)
+    kind = "决算" if "决算" in head and "预算" not in head.replace("决算", "") else "预算"
+    if "决算" in "\n".join(lines[:10]):
+        kind = "决算"
+    scope = "单位" if re.search(r"单位(?:预算|决算|收支总体|收入总体|支出总体|概况)", joined) else "部门"
+    return {"org": org, "year": year, "kind": kind, "scope": scope}

@@ -1,0 +1,187 @@
+"""Cross-table identities of a budget disclosure, and the column hints one table gives another.
+
+The standard tables restate each other: 表1 收入总计 = 支出总计; 表2 and 表3 agree row by row; 表5 is
+the 一般公共预算 part of 表2; 表6 合计 = 表5 基本支出; 表7 合计 = 表5 项目支出; 表11 = 上年结转 … Each
+identity is a ``Check`` over the cells it compares. A failing one is a finding, never a correction.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Iterable
+
+from ingest.model import Check, Table
+from ingest.tables import is_total
+
+Cell = tuple[str, int, int]
+
+
+def col(t: Table | None, label: str) -> int | None:
+    if t is None:
+        return None
+    for i, c in enumerate(t.columns):
+        if c == label or c.split("/")[-1] == label:
+            return i
+    return None
+
+
+def total_row(t: Table | None, group: str = "") -> int | None:
+    if t is None:
+        return None
+    for i, r in enumerate(t.rows):
+        if r.level == 0 and is_total(r.name) and (not group or r.group == group):
+            return i
+    return None
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[（(].*?[)）]|的|\s", "", name)
+
+
+def find_row(t: Table | None, name: str, group: str = "") -> int | None:
+    if t is None:
+        return None
+    target = _norm(name)
+    for i, r in enumerate(t.rows):
+        if (not group or r.group == group) and _norm(r.name) == target:
+            return i
+    for i, r in enumerate(t.rows):
+        if (not group or r.group == group) and r.level > 0 and (target in _norm(r.name)):
+            return i
+    return None
+
+
+def value(t: Table, r: int | None, c: int | None) -> Decimal | None:
+    if r is None or c is None:
+        return None
+    return t.rows[r].values[c] or Decimal(0)
+
+
+class _Checker:
+    def __init__(self, tol: Decimal):
+        self.tol = tol
+        self.checks: list[Check] = []
+
+    def equal(self, rule: str, left: tuple[Table, int | None, Iterable[int | None]],
+              right: tuple[Table, int | None, Iterable[int | None]], relation: str = "=") -> None:
+        lt, lr, lcols = left
+        rt, rr, rcols = right
+        lcols, rcols = list(lcols), list(rcols)
+        if lr is None or rr is None or None in lcols or None in rcols or not lcols or not rcols:
+            return
+        a = sum(value(lt, lr, c) for c in lcols)
+        b = sum(value(rt, rr, c) for c in rcols)
+        ok = abs(a - b) <= self.tol if relation == "=" else a <= b + self.tol
+        cells = tuple((lt.id, lr, c) for c in lcols if lt.rows[lr].values[c] is not None) + \
+            tuple((rt.id, rr, c) for c in rcols if rt.rows[rr].values[c] is not None)
+        detail = (f"{lt.id} {lt.rows[lr].name} {a} {relation if ok else '≠'} "
+                  f"{rt.id} {rt.rows[rr].name} {b}")
+        self.checks.append(Check(rule, ok, detail, cells if ok and relation == "=" else ()))
+
+
+def cross_checks(tables: tuple[Table, ...], tol: Decimal = Decimal("0.01")) -> list[Check]:
+    by_role: dict[str, Table] = {}
+    for t in tables:
+        by_role.setdefault(t.role, t)
+    ov, inc, exp = by_role.get("overview"), by_role.get("income"), by_role.get("expenditure")
+    fo, gpb = by_role.get("fiscal_overview"), by_role.get("gpb_expenditure")
+    basic, proj = by_role.get("gpb_basic"), by_role.get("gpb_project")
+    sangong, carry = by_role.get("sangong"), by_role.get("carryover")
+    ck = _Checker(tol)
+    for t in (ov, fo):
+        if t is not None:
+            c0 = [0]
+            ck.equal(f"{t.id} 收入总计 = 支出总计", (t, total_row(t, "收入"), c0), (t, total_row(t, "支出"), c0))
+    if ov is not None and inc is not None:
+        ck.equal(f"{ov.id} 收入总计 = {inc.id} 总计", (ov, total_row(ov, "收入"), [0]),
+                 (inc, total_row(inc), [0]))
+    if inc is not None and exp is not None:
+        ck.equal(f"{inc.id} 总计 = {exp.id} 合计", (inc, total_row(inc), [0]), (exp, total_row(exp), [0]))
+        _by_code(ck, f"{inc.id}/{exp.id} 各科目总计一致", inc, [0], exp, [0])
+    if ov is not None and exp is not None:
+        _by_code(ck, f"{ov.id} 支出/{exp.id} 各类合计一致", ov, [0], exp, [0], group="支出")
+    if inc is not None and gpb is not None:
+        gp = [col(inc, "一般公共预算"), col(inc, "上级一般公共预算安排的转移支付")]
+        _by_code(ck, f"{gpb.id} 合计 = {inc.id} 一般公共预算（含上级转移支付）", gpb, [0], inc, gp)
+    if fo is not None and gpb is not None:
+        _by_code(ck, f"{fo.id} 支出一般公共预算 = {gpb.id} 合计", fo, [col(fo, "一般公共预算")], gpb, [0],
+                 group="支出")
+        ck.equal(f"{fo.id} 收入一般公共预算 = {gpb.id} 合计", (fo, find_row(fo, "一般公共预算", "收入"), [0]),
+                 (gpb, total_row(gpb), [0]))
+    if gpb is not None and basic is not None:
+        ck.equal(f"{basic.id} 合计 = {gpb.id} 基本支出", (basic, total_row(basic), [0]),
+                 (gpb, total_row(gpb), [col(gpb, "基本支出")]))
+    if gpb is not None and proj is not None:
+        ck.equal(f"{proj.id} 合计 = {gpb.id} 项目支出", (proj, total_row(proj), [0]),
+                 (gpb, total_row(gpb), [col(gpb, "项目支出")]))
+    for role in ("gov_fund", "soe"):
+        t = by_role.get(role)
+        label = "政府性基金预算" if role == "gov_fund" else "国有资本经营预算"
+        if t is not None and fo is not None:
+            ck.equal(f"{t.id} 合计 = {fo.id} {label}支出", (t, total_row(t), [0]),
+                     (fo, total_row(fo, "支出"), [col(fo, label)]))
+    if sangong is not None and basic is not None:
+        project_total = [(proj, total_row(proj), [0])] if proj is not None else []
+        ck.equal(f"{sangong.id} “三公”经费 ≤ {basic.id} 公用经费" + (f" + {proj.id} 项目支出" if proj else ""),
+                 (sangong, total_row(sangong), [0]),
+                 (basic, total_row(basic), [col(basic, "公用经费")]), relation="≤")
+    if carry is not None and ov is not None:
+        ck.equal(f"{carry.id} 合计 = {ov.id} 上年结转结余", (carry, total_row(carry), [0]),
+                 (ov, find_row(ov, "上年结转结余", "收入"), [0]))
+    if carry is not None and inc is not None:
+        ck.equal(f"{carry.id} 财政拨款 = {inc.id} 财政拨款结转", (carry, total_row(carry), [col(carry, "财政拨款/小计")]),
+                 (inc, total_row(inc), [col(inc, "财政拨款结转")]))
+    return ck.checks
+
+
+def _by_code(ck: _Checker, rule: str, a: Table, a_cols, b: Table, b_cols, group: str = "") -> None:
+    b_codes = {r.code: i for i, r in enumerate(b.rows) if r.code}
+    for i, r in enumerate(a.rows):
+        if r.code and r.code in b_codes and (not group or r.group == group):
+            if all(v is None for v in r.values) and all(v is None for v in b.rows[b_codes[r.code]].values):
+                continue
+            ck.equal(f"{rule} ({r.code} {r.name})", (a, i, a_cols), (b, b_codes[r.code], b_cols))
+
+
+def column_hints(t: Table, tables: tuple[Table, ...]) -> list[tuple[tuple[int, ...], Decimal]]:
+    """Totals that other tables fix for this table's columns: (columns, their expected sum)."""
+    by_role = {}
+    for other in tables:
+        if other.id != t.id:
+            by_role.setdefault(other.role, other)
+    ov, inc, exp, gpb = (by_role.get(r) for r in ("overview", "income", "expenditure", "gpb_expenditure"))
+    hints: list[tuple[tuple[int, ...], Decimal]] = []
+
+    def hint(columns: list[int | None], source: tuple[Table | None, int | None, list[int | None]]) -> None:
+        st, sr, scols = source
+        if st is None or sr is None or None in columns or None in scols:
+            return
+        hints.append((tuple(columns), sum(value(st, sr, c) for c in scols)))
+
+    def table_total(role: str, label: str = "合计"):
+        other = by_role.get(role)
+        return (other, total_row(other), [col(other, label)])
+
+    if t.role == "income" and ov is not None:
+        for i, label in enumerate(t.columns):
+            leaf = label.split("/")[-1]
+            if leaf in ("总计", "合计", "小计"):
+                continue
+            names = {"政府性基金预算": "政府性基金收入", "国有资本经营预算": "国有资本经营收入"}
+            hint([i], (ov, find_row(ov, names.get(leaf, leaf), "收入"), [0]))
+    if t.role == "carryover":
+        hint([col(t, "财政拨款/小计")], (inc, total_row(inc), [col(inc, "财政拨款结转")]))
+        hint([col(t, "非财政拨款/小计")], (inc, total_row(inc), [col(inc, "非财政拨款结转结余")]))
+        if exp is not None and gpb is not None:
+            proj_cols = [i for i, c in enumerate(t.columns) if c.endswith("项目支出")]
+            expected = (value(exp, total_row(exp), col(exp, "项目支出")) or 0) - \
+                (value(gpb, total_row(gpb), col(gpb, "项目支出")) or 0)
+            if proj_cols:
+                hints.append((tuple(proj_cols), expected))
+    if t.role == "sangong":
+        hint([col(t, "政府性基金")], table_total("gov_fund"))
+        hint([col(t, "国有资本经营预算")], table_total("soe"))
+    if t.role == "fiscal_overview":
+        hint([col(t, "政府性基金预算")], table_total("gov_fund"))
+        hint([col(t, "国有资本经营预算")], table_total("soe"))
+    return hints
