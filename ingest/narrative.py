@@ -15,7 +15,8 @@ HEADINGS = (
     re.compile(r"^[一二三四五六七八九十]+、"),
     re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[)）]"),
 )
-PARAGRAPH_START = re.compile(r"^(?:[（(]\d+[)）]|\d+[.、．](?!\d)|目标\s*\d+[:：]|[一二三四五六七八九十]+、)")
+PARAGRAPH_START = re.compile(
+    r"^(?:[（(]\d+[)）]|\d+[.、．](?!\d)|目标\s*\d+[:：]|[一二三四五六七八九十]+、|[\u4e00-\u9fff]{2,8}[:：])")
 SENTENCE_END = ("。", "；", ";")
 
 
@@ -42,7 +43,7 @@ def heading_level(text: str) -> int | None:
 
 def _heading_continues(heading: str, nxt: str) -> bool:
     """'四、 关于…收支预算情况' + '的总体说明': a heading wrapped onto the next line."""
-    return ("关于" in heading and not heading.endswith(("说明", "情况")) and len(nxt) <= 12
+    return ("关于" in heading and not heading.endswith("说明") and len(nxt) <= 12 and nxt.endswith("说明")
             and not re.search(r"[，。：:\d]", nxt) and heading_level(nxt) is None)
 
 
