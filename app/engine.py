@@ -1,52 +1,94 @@
-"""The answer engine: question → plan → execute → compose (see app/plan.py, app/execute.py, app/compose.py).
+"""The answer engine: question → plan (app/plan.py) → execute (app/execute.py) → compose (app/compose.py).
 
     engine = Engine.from_settings(Settings.from_env())
-    conv = Conversation()                      # one per chat session; holds scope and last item
+    conv = Conversation()                      # one per chat session; holds scope and last items
     answer = engine.ask("公务用车运行费是多少？", conversation=conv)   # -> app.contract.Answer
     answer.to_dict()                           # the JSON contract
 
-PROVISIONAL: a minimal exact-name look-up, to be replaced by the planner/executor.
+Deterministic and without a language model by default. With ``BUDGETQA_LLM`` set, the model is
+asked for a plan only when the rules find nothing to link (see app/llm.py); it never supplies a number.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from app.contract import Answer, Citation, Value
+from app.catalog import catalog_for
+from app.compose import compose
+from app.contract import Answer
+from app.execute import Result, execute
+from app.plan import Context, Plan, guard, make_plans, resolve_scope
 from app.settings import Settings
 from index.store import DocumentInfo, Store
+
+MAX_QUESTION = 500
 
 
 @dataclass
 class Conversation:
     """State kept between turns of one conversation (the CLI session, a browser session)."""
     doc_id: str | None = None
-    history: list = field(default_factory=list)   # previous plans, newest last
+    context: Context = field(default_factory=Context)
 
 
 class Engine:
-    def __init__(self, store: Store, settings: Settings | None = None):
+    def __init__(self, store: Store, settings: Settings | None = None, llm_planner=None):
         self.store = store
         self.settings = settings
+        self.llm_planner = llm_planner
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Engine":
-        return cls(Store(settings.store_path), settings)
+        planner = None
+        if settings.llm:
+            from app.llm import LLMPlanner
+            planner = LLMPlanner.from_setting(settings.llm)
+        return cls(Store(settings.store_path), settings, planner)
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.documents()
 
     def ask(self, question: str, doc: str | None = None, conversation: Conversation | None = None) -> Answer:
+        conv = conversation if conversation is not None else Conversation()
+        question = (question or "").strip()
+        if len(question) > MAX_QUESTION:
+            return Answer(question[:MAX_QUESTION], "refused", f"问题太长（超过 {MAX_QUESTION} 个字），请简短提问。")
+        refusal = guard(question, follow_up=bool(conv.context.items))
+        if refusal is not None:
+            return Answer(question, "refused", refusal.reason)
         docs = self.store.documents()
-        doc_id = doc or (conversation.doc_id if conversation else None) or (docs[0].doc_id if len(docs) == 1 else None)
-        if doc_id is None:
-            return Answer(question, "clarify", "请先选择文档：" + "、".join(d.label for d in docs))
-        d = self.store.load(doc_id)
-        for t in d.tables:
-            for r in t.rows:
-                if r.name and r.name in question and r.values[0] is not None:
-                    v = r.values[0]
-                    return Answer(question, "answered", f"{r.name}为 {v} {t.unit}。",
-                                  [Value(r.name, v, t.unit)],
-                                  [Citation(d.doc_id, t.id, t.title, r.name, t.columns[0], r.source)],
-                                  verified=True, doc=d.doc_id)
-        return Answer(question, "refused", "文档中没有找到相关信息。", doc=d.doc_id)
+        ctx = conv.context
+        doc_id, scope_plan = resolve_scope(question, docs, doc or conv.doc_id, ctx)
+        if scope_plan is not None:
+            if scope_plan.status == "clarify":
+                labels = {d.doc_id: d.label for d in docs}
+                listed = "\n".join(f"- {labels[c]}（{c}）" for c in scope_plan.candidates)
+                return Answer(question, "clarify", f"{scope_plan.reason}已导入的文档有：\n{listed}",
+                              notes=[f"candidates: {', '.join(scope_plan.candidates)}"])
+            return Answer(question, "refused", scope_plan.reason)
+        cat = catalog_for(self.store.load(doc_id))
+        if ctx.doc_id != doc_id:
+            ctx = Context(doc_id)
+        plans = make_plans(question, cat, ctx)
+        if self.llm_planner is not None and not any(p.items for p in plans) and plans[0].status == "answered":
+            plans = self.llm_planner.plan(question, cat, plans)
+        results = [self._run(p, cat) for p in plans]
+        answer = compose(question, results, cat)
+        if self.llm_planner is not None and answer.status == "answered":
+            answer = self.llm_planner.phrase(answer)
+        last = next((p for p in reversed(plans) if p.items), None)
+        conv.doc_id = doc_id if doc is None and conv.doc_id is None and len(docs) > 1 else conv.doc_id
+        conv.context = Context(doc_id, last.items if last else ctx.items, last.op if last else ctx.op)
+        return answer
+
+    @staticmethod
+    def _run(plan: Plan, cat) -> Result:
+        if plan.status != "answered":
+            return Result(plan, status=plan.status, reason=plan.reason)
+        result = execute(plan, cat)
+        if result.status != "answered" and plan.inherited:
+            # "那X呢？" after e.g. a year-on-year question: give X itself, and say what is missing
+            fallback = execute(replace(plan, op="lookup", inherited=False), cat)
+            if fallback.status == "answered":
+                fallback.notes.insert(0, result.reason)
+                return fallback
+        return result

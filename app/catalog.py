@@ -1,0 +1,235 @@
+"""What a question can refer to in one document: labelled cells, narrative facts, year-on-year
+statements. Built once per document (cached by its sha256) from the verified tables and the narrative.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ingest.model import BudgetDocument, Section
+from ingest.tables import is_total
+from ingest.verify import total_row
+
+# Which table gives the primary figure for a name found in several tables.
+ROLE_ORDER = ("expenditure", "income", "gpb_expenditure", "fiscal_overview", "overview", "gpb_basic",
+              "sangong", "gpb_project", "carryover", "gov_fund", "soe", "other")
+COLUMN_LABEL_ROLES = ("expenditure", "income", "gpb_expenditure", "gpb_basic", "fiscal_overview")
+GENERIC = {"合计", "总计", "小计", "预算数", "项目", "其他", "支出", "收入"}
+
+# Labels for whole tables (their total row), by role: (labels, row group, column label or None = first).
+TABLE_CONCEPTS: dict[str, tuple[tuple[tuple[str, ...], str, str | None], ...]] = {
+    "overview": ((("收支总预算", "收支预算总额", "收入总计", "收入预算", "预算收入", "全年预算", "预算总规模"), "收入", None),
+                 (("支出总计", "支出预算", "预算支出"), "支出", None)),
+    "fiscal_overview": ((("财政拨款支出", "财政拨款收支总预算", "财政拨款总额", "财政拨款预算", "财政拨款收支"), "支出", None),
+                        (("财政拨款收入",), "收入", None)),
+    "gpb_expenditure": ((("一般公共预算支出", "一般公共预算拨款支出", "一般公共预算当年拨款"), "", None),),
+    "gpb_basic": ((("一般公共预算基本支出",), "", None),),
+    "gpb_project": ((("一般公共预算项目支出",), "", None),),
+    "gov_fund": ((("政府性基金预算支出", "政府性基金支出", "政府性基金预算拨款"), "", None),),
+    "soe": ((("国有资本经营预算支出", "国有资本经营预算拨款", "国有资本经营支出"), "", None),),
+    "sangong": ((("“三公”经费",), "", None),),
+    "carryover": ((("上年结转结余",), "", None),),
+}
+
+FACT_UNITS = ("元/月/人", "元/人/月", "万元", "亿元", "平方米", "台（套）", "元", "人", "名", "个", "辆", "%",
+              "项", "台", "套", "户", "次", "月")
+FACT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(" + "|".join(re.escape(u) for u in FACT_UNITS) + r")")
+YOY = re.compile(r"(?P<dir>增加|减少)\s*(?P<chg>\d+(?:\.\d+)?)\s*万元[，,]?\s*(?P<pdir>增长|下降)\s*-?(?P<pct>\d+(?:\.\d+)?)\s*%")
+CLAUSE_BREAK = re.compile(r"[，。；：:,;！？]")
+
+
+@dataclass(frozen=True)
+class CellRef:
+    table: str
+    row: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    refs: tuple[CellRef, ...]     # candidate cells, the primary first
+    kind: str                     # table | column | row | project | code
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A figure stated in the narrative: "下设 5 个科室", "补助发放标准 120 元/月/人"."""
+    value: Decimal
+    unit: str
+    before: str                   # the clause's words before the figure
+    after: str                    # the words after the unit, to the end of the clause
+    sentence: str
+    section: int                  # index into BudgetDocument.sections
+
+
+@dataclass(frozen=True)
+class Change:
+    """A year-on-year statement: "…291.73 万元，比上年预算减少 16.71 万元，下降 5.42%，主要原因是…"."""
+    item: str
+    current: Decimal | None
+    change: Decimal               # signed: negative for 减少
+    percent: Decimal              # signed
+    reason: str
+    sentence: str
+    section: int
+
+
+@dataclass(frozen=True)
+class Catalog:
+    doc: BudgetDocument
+    entries: dict[str, Entry]
+    facts: tuple[Fact, ...]
+    changes: tuple[Change, ...]
+
+    def value(self, ref: CellRef) -> Decimal:
+        v = self.doc.table(ref.table).rows[ref.row].values[ref.column]
+        return v if v is not None else Decimal(0)
+
+    def labels(self) -> frozenset[str]:
+        return frozenset(self.entries)
+
+
+def _role_rank(role: str) -> int:
+    return ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER)
+
+
+def project_aliases(project: str) -> list[str]:
+    """A project's name without its document number (巴财企[2024]58号: the issuer's abbreviation is
+    2-4 characters, so each cut is offered), and without a leading year."""
+    out = [project]
+    number = re.search(r"[\[【〔(（]\d{4}[\]】〕)）]\s*\d+\s*号[)）]?$", project)
+    if number:
+        head = project[: number.start()]
+        for cut in (2, 3, 4):
+            base = head[:-cut].strip()
+            if len(base) >= 4:
+                out.append(base)
+                no_year = re.sub(r"^\d{4}\s*年", "", base)
+                if no_year != base and len(no_year) >= 6:
+                    out.append(no_year)
+    return list(dict.fromkeys(out))
+
+
+def build_catalog(doc: BudgetDocument) -> Catalog:
+    found: dict[str, list[tuple[int, CellRef, str]]] = {}
+
+    def add(label: str, ref: CellRef, kind: str, rank: int) -> None:
+        label = re.sub(r"\s", "", label)
+        if len(label) < 2 or label in GENERIC:
+            return
+        found.setdefault(label, []).append((rank, ref, kind))
+
+    tables = sorted(doc.tables, key=lambda t: _role_rank(t.role))
+    for t in tables:
+        base = _role_rank(t.role)
+        for labels, group, column in TABLE_CONCEPTS.get(t.role, ()):
+            r = total_row(t, group)
+            if r is not None:
+                for label in labels:
+                    add(label, CellRef(t.id, r, 0), "table", base)
+        if t.role in COLUMN_LABEL_ROLES:
+            for group in dict.fromkeys(row.group for row in t.rows):
+                r = total_row(t, group)
+                if r is None:
+                    continue
+                for c, col in enumerate(t.columns[1:], start=1):
+                    if t.rows[r].group and t.rows[r].group == "收入" and c > 0:
+                        continue
+                    add(col.split("/")[-1], CellRef(t.id, r, c), "column", 100 + base)
+        for i, row in enumerate(t.rows):
+            if not row.name or (is_total(row.name) and row.name in ("合计", "总计")):
+                continue
+            ref = CellRef(t.id, i, 0)
+            add(row.name, ref, "row", 200 + base)
+            bare = re.sub(r"[（(]小计[)）]$", "", row.name)
+            if bare != row.name:
+                add(bare, ref, "row", 200 + base)
+            if row.code:
+                add(row.code, ref, "code", 200 + base)
+            if row.project:
+                for alias in project_aliases(row.project):
+                    add(alias, ref, "project", 150 + base)
+            elif not row.code and t.role in ("carryover",):
+                for alias in project_aliases(row.name)[1:]:
+                    add(alias, ref, "project", 150 + base)
+    entries = {}
+    for label, items in found.items():
+        items.sort(key=lambda x: x[0])
+        refs = tuple(dict.fromkeys(ref for _, ref, _ in items))
+        entries[label] = Entry(label, refs, items[0][2])
+    return Catalog(doc, entries, tuple(_facts(doc.sections)), tuple(_changes(doc.sections, doc.org)))
+
+
+_CACHE: dict[tuple[str, str], Catalog] = {}
+
+
+def catalog_for(doc: BudgetDocument) -> Catalog:
+    key = (doc.doc_id, doc.sha256)
+    if key not in _CACHE:
+        _CACHE[key] = build_catalog(doc)
+    return _CACHE[key]
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。；;])", text) if s.strip()]
+
+
+def _facts(sections: tuple[Section, ...]) -> list[Fact]:
+    out = []
+    for k, s in enumerate(sections):
+        for sentence in _sentences(s.text):
+            for m in FACT.finditer(sentence):
+                start = max((b.end() for b in CLAUSE_BREAK.finditer(sentence, 0, m.start())), default=0)
+                end_match = CLAUSE_BREAK.search(sentence, m.end())
+                end = end_match.start() if end_match else len(sentence)
+                before = sentence[start:m.start()].strip()[-14:]
+                if (re.search(r"\d\s*$", before) or re.search(r"^\s*[年日]", sentence[m.end(2):])
+                        or (m.group(2) == "月" and before.endswith("年"))):
+                    continue
+                out.append(Fact(Decimal(m.group(1)), m.group(2), before, sentence[m.end():end].strip()[:10],
+                                sentence.strip(), k))
+    return out
+
+
+def _changes(sections: tuple[Section, ...], org: str) -> list[Change]:
+    out = []
+    for k, s in enumerate(sections):
+        for sentence in _sentences(s.text):
+            for m in YOY.finditer(sentence):
+                sign = -1 if m.group("dir") == "减少" else 1
+                psign = -1 if m.group("pdir") == "下降" else 1
+                head = sentence[: m.start()]
+                head_clause = re.split(r"其中[:：]|[；;]", head)[-1]
+                current = None
+                amounts = list(re.finditer(r"(\d+(?:\.\d+)?)\s*万元", head_clause))
+                if amounts:
+                    current = Decimal(amounts[-1].group(1))
+                    item_text = head_clause[: amounts[-1].start()]
+                else:
+                    item_text = head_clause
+                item = _item_name(item_text, org)
+                reason = ""
+                rm = re.search(r"主要原因(?:是)?[:：]?\s*(.+?)(?:[。；;]|$)", sentence[m.end():])
+                if rm:
+                    reason = rm.group(1).strip()
+                elif k + 1 < len(sections) and sections[k + 1].text.startswith("主要原因"):
+                    reason = re.sub(r"^主要原因(?:是)?[:：]?", "", sections[k + 1].text).strip().rstrip("。")
+                out.append(Change(item, current, sign * Decimal(m.group("chg")),
+                                  psign * Decimal(m.group("pct")), reason, sentence.strip(), k))
+    return out
+
+
+def _item_name(text: str, org: str) -> str:
+    """'3.社会保障和就业支出（类）…机关事业单位基本养老保险缴费支出（项）2025 年预算数为' → the 项 name."""
+    t = re.sub(r"\s", "", text).replace(org, "")
+    t = re.sub(r"^\d+[.、]", "", t)
+    parts = re.findall(r"([^（）()]+)[（(](?:类|款|项)[)）]", t)
+    if parts:
+        return parts[-1]
+    t = re.split(r"[，,]", t)[-1]
+    t = re.sub(r"(?:\d{4}年)?(?:预算数为|预算为|为)$", "", t)
+    t = re.sub(r"^.*?\d{4}年", "", t) or t
+    t = re.sub(r"(?:比上年(?:预算)?)$", "", t)
+    return t.strip("，,：: ")

@@ -1,0 +1,95 @@
+"""Question normalisation: full/half width, 繁→简, spaces, colloquial words and English budget terms."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Colloquial or short words → the wording the tables use. Applied only where the table wording is
+# not already there, so "住房公积金" is not turned into "住房住房公积金".
+SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("公车运行", "公务用车运行"), ("公车购置", "公务用车购置"), ("公车", "公务用车"),
+    ("用车运行费", "公务用车运行费"), ("车辆运行费", "公务用车运行费"), ("车辆运行维护费", "公务用车运行维护费"),
+    ("接待费", "公务接待费"), ("出国费", "因公出国（境）费"), ("出国（境）费", "因公出国（境）费"),
+    ("出国(境)费", "因公出国（境）费"), ("因公出国经费", "因公出国（境）费"),
+    ("三公经费", "“三公”经费"), ("三公", "“三公”经费"), ('"三公"经费', "“三公”经费"),
+    ("公积金", "住房公积金"), ("养老保险缴费", "机关事业单位基本养老保险缴费"),
+    ("养老保险", "机关事业单位基本养老保险缴费"), ("医疗保险", "职工基本医疗保险缴费"),
+    ("医保", "职工基本医疗保险缴费"), ("工资福利", "工资福利支出"), ("工会费", "工会经费"),
+    ("电话费", "邮电费"), ("出差费", "差旅费"), ("出差", "差旅费"), ("办公经费", "办公费"),
+    ("社保经办机构", "社会保险经办机构"), ("社保经办", "社会保险经办机构"),
+    ("卫生支出", "卫生健康支出"), ("医疗卫生支出", "卫生健康支出"), ("住房支出", "住房保障支出"),
+    ("社保和就业支出", "社会保障和就业支出"), ("社会保障支出", "社会保障和就业支出"),
+    ("上年结余", "上年结转结余"), ("结转结余", "上年结转结余"), ("结余结转", "上年结转结余"),
+    ("政府基金", "政府性基金"), ("国资预算", "国有资本经营预算"),
+    ("人头费", "人员经费"), ("办公经费", "公用经费"), ("运转经费", "公用经费"),
+    ("总预算", "收支总预算"), ("预算总额", "收支总预算"), ("预算总数", "收支总预算"),
+    ("总收入", "收入总计"), ("收入总额", "收入总计"), ("总支出", "支出总计"), ("支出总额", "支出总计"),
+)
+
+# English budget terms → Chinese, so an English question can be linked the same way.
+ENGLISH: tuple[tuple[str, str], ...] = (
+    ("official vehicle operation", "公务用车运行费"), ("vehicle operation", "公务用车运行费"),
+    ("vehicle operating", "公务用车运行费"), ("vehicle purchase", "公务用车购置费"),
+    ("official reception", "公务接待费"), ("reception", "公务接待费"), ("overseas travel", "因公出国（境）费"),
+    ("three public", "“三公”经费"), ("housing provident fund", "住房公积金"), ("provident fund", "住房公积金"),
+    ("basic expenditure", "基本支出"), ("basic spending", "基本支出"), ("project expenditure", "项目支出"),
+    ("project spending", "项目支出"), ("personnel expenses", "人员经费"), ("personnel", "人员经费"),
+    ("public expenses", "公用经费"), ("operating expenses", "公用经费"), ("office expenses", "办公费"),
+    ("office", "办公费"), ("travel", "差旅费"), ("training", "培训费"), ("basic salary", "基本工资"),
+    ("basic wage", "基本工资"), ("allowances", "津贴补贴"), ("bonus", "奖金"),
+    ("health", "卫生健康支出"), ("housing", "住房保障支出"), ("social security", "社会保障和就业支出"),
+    ("carried over", "上年结转结余"), ("carryover", "上年结转结余"), ("carry-over", "上年结转结余"),
+    ("government procurement", "政府采购"), ("procurement", "政府采购"),
+    ("general public budget", "一般公共预算"), ("government fund", "政府性基金预算支出"),
+    ("total budget", "收支总预算"), ("total revenue", "收入总计"), ("total income", "收入总计"),
+    ("total expenditure", "支出总计"), ("in yuan", "多少元"), ("yuan", "元"),
+    ("share of", "占比例"), ("percentage", "比例"), ("proportion", "比例"), ("ratio", "比例"),
+    ("per person", "人均"), ("per capita", "人均"), ("per month", "每月"),
+    ("how many staff", "在职人员多少人"), ("staff", "在职人员"), ("employees", "在职人员"),
+    ("how many departments", "几个科室"), ("departments", "科室"), ("sections", "科室"),
+    ("why", "原因"), ("reason", "原因"), ("compared with last year", "比上年"), ("last year", "上年"),
+    ("previous year", "上年"), ("change", "变化"), ("difference", "相差多少"), ("which is larger", "哪个多"),
+    ("largest", "最多"), ("biggest", "最多"), ("highest", "最多"), ("smallest", "最少"), ("top 3", "前三"),
+    ("top three", "前三"), ("sum of", "一共"), ("in total", "一共"), ("total", "合计"),
+    ("how much", "多少"), ("how many", "多少"), ("what is", ""), ("and", "和"),
+)
+
+FULL_TO_HALF = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
+                "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ．％"}
+FULL_TO_HALF[0x3000] = 0x20
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def normalise_question(text: str) -> str:
+    """Canonical form of a question: half-width digits and letters, simplified characters, no spaces
+    between Chinese characters, English budget terms in Chinese."""
+    q = unicodedata.normalize("NFC", text).translate(FULL_TO_HALF)
+    q = to_simplified(q)
+    q = q.replace("(", "（").replace(")", "）").replace('"', "“")
+    if re.search(r"[a-zA-Z]{3,}", q):
+        lowered = q.lower()
+        for en, zh in ENGLISH:
+            lowered = re.sub(rf"\b{re.escape(en)}\b", zh, lowered)
+        q = lowered
+    q = re.sub(r"(?<=[\u4e00-\u9fff）])\s+(?=[\u4e00-\u9fff（])", "", q)
+    q = re.sub(r"\s+", " ", q).strip()
+    return q
+
+
+def apply_synonyms(q: str, known_labels: frozenset[str] = frozenset()) -> str:
+    """Replace colloquial words by table wording, leaving words that are already table wording."""
+    out = q
+    for short, full in SYNONYMS:
+        if short in out and full not in out and not any(short in lab and lab in out for lab in known_labels):
+            out = out.replace(short, full)
+    return out

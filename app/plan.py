@@ -1,0 +1,327 @@
+"""Question → typed query plan: scope (which document), operation, and the items linked to cells.
+
+Linking goes from exact names and 科目编码, through synonyms, to fuzzy matching; a question in
+several parts ("…多少？比上年变化多少？") becomes one plan per part, later parts inheriting the items
+of the earlier ones (as follow-up questions inherit from the previous turn).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+
+from app.catalog import Catalog, CellRef, Entry
+from app.normalize import apply_synonyms, normalise_question
+from index.store import DocumentInfo
+
+OPS = ("lookup", "multi", "sum", "diff", "compare", "share", "per_person", "per_month", "rank", "count",
+       "list", "yoy", "prior", "why", "fact")
+
+INJECTION = re.compile(r"(忽略|无视|忘记|忘掉|不要遵守|不用遵守|绕过|ignore|disregard|forget).{0,12}"
+                       r"(规则|指令|提示|要求|限制|设定|instruction|rule|prompt)|system\s*prompt|你现在是|扮演|"
+                       r"(编造|瞎编|随便编|编一个|猜一个|随便说|猜测一下)|jailbreak", re.I)
+ORG_MENTION = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:省|市|州|县|区|旗|镇|乡|街道))?"
+                         r"([\u4e00-\u9fff]{0,12}?(?:人民政府办公室|政府办公室|教育局|财政局|公安局|卫健委|人社局|"
+                         r"局|委员会|委|办公室|中心|检察院|法院|医院|学校|街道办事处|办事处|政府))")
+YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年|年度)?(?!\d)")
+UNIT_ASK = re.compile(r"(?:多少|几|以|按|换算成|折合|合|单位为|为)\s*(亿元|万元|元)|(亿元|万元|元)为单位|(?<![万亿])元[?？]?$")
+TOP_N = re.compile(r"前\s*([一二三四五六七八九十两\d]+)")
+CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+COLUMN_WORDS = ("基本支出", "项目支出", "人员经费", "公用经费", "一般公共预算", "财政拨款结转", "政府性基金预算",
+                "国有资本经营预算", "财政专户（教育收费）", "单位资金")
+BUDGET_WORDS = re.compile(r"预算|经费|支出|收入|拨款|资金|费|科目|人数|人员|科室|编制|采购|资产|绩效|结转|结余|"
+                          r"三公|项目|补助|补贴|工资|万元|元|标准|车辆|房屋|面积|单位|部门|合计|总计|多少")
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str                     # the catalog label linked to
+    refs: tuple[CellRef, ...]      # candidate cells, primary first
+    kind: str = "row"              # table | column | row | project | code | fuzzy
+
+
+@dataclass(frozen=True)
+class Plan:
+    op: str
+    doc_id: str | None
+    items: tuple[Item, ...] = ()
+    unit: str | None = None        # requested unit: 元 | 万元 | 亿元
+    top: int = 1
+    ascending: bool = False
+    headcount: str = "在职"        # per person: which head count
+    words: str = ""                # the question words, for narrative facts and reasons
+    status: str = "answered"       # answered | refused | clarify
+    reason: str = ""
+    candidates: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    confident: bool = True
+    inherited: bool = False        # the operation comes from the previous turn
+
+
+@dataclass
+class Context:
+    """What a follow-up question may inherit."""
+    doc_id: str | None = None
+    items: tuple[Item, ...] = ()
+    op: str | None = None
+    history: list[Plan] = field(default_factory=list)
+
+
+def split_parts(question: str) -> list[str]:
+    parts = [p.strip() for p in re.split(r"[？?；;]+", question) if p.strip()]
+    return parts or [question.strip()]
+
+
+# ── scope ────────────────────────────────────────────────────────────────────────────────────────
+
+def _org_core(org: str) -> str:
+    return re.sub(r"^.*?(?:省|市|州|县|区|旗)", "", org)
+
+
+def resolve_scope(q: str, docs: list[DocumentInfo], requested: str | None, ctx: Context) -> tuple[str | None, Plan | None]:
+    """The document a question is about, or a refusal/clarification plan."""
+    if requested:
+        if requested not in {d.doc_id for d in docs}:
+            return None, Plan("lookup", None, status="refused",
+                              reason=f"没有编号为 {requested} 的文档（已导入：{'、'.join(d.doc_id for d in docs) or '无'}）。")
+        pool = [d for d in docs if d.doc_id == requested]
+    else:
+        pool = docs
+    if not docs:
+        return None, Plan("lookup", None, status="refused", reason="还没有导入任何预算文档。")
+    mentioned = [d for d in pool if d.org and (d.org in q or _org_core(d.org) in q)]
+    for m in ORG_MENTION.finditer(q):
+        text = m.group(0)
+        if len(text) < 3 or any(text in d.org or d.org in text or _org_core(d.org) in text for d in docs):
+            continue
+        if any(w in text for w in ("经办机构", "社保中心")) or text in ("单位", "部门"):
+            continue
+        if m.group(1) or re.search(r"局|委|院|学校|医院|办公室|办事处|政府", text):
+            return None, Plan("lookup", None, status="refused",
+                              reason=f"已导入的文档中没有“{text}”的预算；已有：{'、'.join(d.label for d in docs)}。")
+    years = {int(y) for y in YEAR.findall(q)}
+    if mentioned:
+        pool = mentioned
+    elif not requested:
+        if ctx.doc_id and ctx.doc_id in {d.doc_id for d in docs}:
+            pool = [d for d in docs if d.doc_id == ctx.doc_id]
+    if years and len(pool) > 1:
+        by_year = [d for d in pool if d.year in years]
+        if by_year:
+            pool = by_year
+    if len(pool) == 1:
+        return pool[0].doc_id, None
+    return None, Plan("lookup", None, status="clarify", candidates=tuple(d.doc_id for d in pool),
+                      reason="请问您问的是哪一份文档？")
+
+
+# ── linking ──────────────────────────────────────────────────────────────────────────────────────
+
+def link_items(q: str, catalog: Catalog) -> tuple[list[Item], str]:
+    """Items named in ``q`` (longest names first, no overlaps), and ``q`` with them blanked out."""
+    text = apply_synonyms(q, catalog.labels())
+    taken = [False] * len(text)
+    found: list[tuple[int, Item]] = []
+    for label in sorted(catalog.entries, key=len, reverse=True):
+        if label.isdigit() and len(label) != 7 and len(label) != 5 and len(label) != 3:
+            continue
+        start = text.find(label)
+        while start >= 0:
+            end = start + len(label)
+            if label.isdigit() and ((start > 0 and text[start - 1].isdigit()) or
+                                    (end < len(text) and text[end].isdigit())):
+                start = text.find(label, end)
+                continue
+            if not any(taken[start:end]):
+                for i in range(start, end):
+                    taken[i] = True
+                e = catalog.entries[label]
+                found.append((start, Item(label, e.refs, e.kind)))
+                break
+            start = text.find(label, end)
+    found.sort(key=lambda x: x[0])
+    rest = "".join("　" if t else ch for ch, t in zip(text, taken))
+    return [item for _, item in found], rest
+
+
+def fuzzy_items(q: str, catalog: Catalog, cutoff: float = 0.78) -> list[Item]:
+    """Names close to a stretch of the question (typos, a missing or extra character)."""
+    text = re.sub(r"[\s，。？?！!、：:]", "", q)
+    best: tuple[float, str] | None = None
+    for label, e in catalog.entries.items():
+        if len(label) < 3 or label.isdigit():
+            continue
+        n = len(label)
+        for size in (n - 1, n, n + 1):
+            for i in range(0, max(len(text) - size + 1, 1)):
+                window = text[i:i + size]
+                if not window:
+                    continue
+                r = difflib.SequenceMatcher(None, window, label).ratio()
+                if r >= cutoff and (best is None or r > best[0] or (r == best[0] and n > len(best[1]))):
+                    best = (r, label)
+    if best is None:
+        return []
+    e = catalog.entries[best[1]]
+    return [Item(best[1], e.refs, "fuzzy")]
+
+
+def qualify(items: list[Item], catalog: Catalog) -> list[Item]:
+    """'卫生健康支出' + '基本支出' → the 基本支出 cell of the 卫生健康支出 row."""
+    rows = [i for i in items if i.kind in ("row", "code", "project", "fuzzy")]
+    cols = [i for i in items if i.kind == "column" and i.label in COLUMN_WORDS]
+    if not rows or not cols:
+        return items
+    out = []
+    used_cols = set()
+    for item in items:
+        if item in cols:
+            continue
+        if item in rows:
+            for col in cols:
+                refs = []
+                for ref in item.refs:
+                    t = catalog.doc.table(ref.table)
+                    for c, name in enumerate(t.columns):
+                        if name.split("/")[-1] == col.label:
+                            refs.append(CellRef(ref.table, ref.row, c))
+                            break
+                if refs:
+                    item = Item(f"{item.label}·{col.label}", tuple(refs), item.kind)
+                    used_cols.add(col)
+                    break
+        out.append(item)
+    out += [c for c in cols if c not in used_cols]
+    return out
+
+
+# ── operations ───────────────────────────────────────────────────────────────────────────────────
+
+def detect_op(q: str, n_items: int) -> tuple[str, dict]:
+    extra: dict = {}
+    m = TOP_N.search(q)
+    if m:
+        tok = m.group(1)
+        extra["top"] = int(tok) if tok.isdigit() else CN_NUM.get(tok, 3)
+    if re.search(r"最少|最低|最小|倒数", q):
+        extra["ascending"] = True
+    if re.search(r"原因|为什么|为何|怎么回事|缘由", q):
+        return "why", extra
+    change = re.search(r"比上年|较上年|同比|变化|增减|变动|增长|下降|增加了|减少了|增加多少|减少多少|增幅|降幅|涨|降了", q)
+    if re.search(r"上年|去年|上一年|前一年|上个年度", q) and not change:
+        return "prior", extra
+    if change:
+        return "yoy", extra
+    if re.search(r"占(?![用有据])(.{0,20})(比例|比重|百分比|多少|几成|%)|占比|比例|比重|百分之", q):
+        return "share", extra
+    if re.search(r"人均|每人|每个人|按.{0,6}人数", q):
+        if "退休" in q:
+            extra["headcount"] = "退休"
+        elif re.search(r"实有|编制", q):
+            extra["headcount"] = "实有"
+        return "per_person", extra
+    if re.search(r"每月|月均|每个月|平均每月", q):
+        return "per_month", extra
+    if re.search(r"多多少|少多少|相差|差额|差多少|高多少|低多少|差距|大多少|小多少", q):
+        return "diff", extra
+    if re.search(r"哪个多|哪个少|哪个大|哪个高|哪个低|哪个更|谁多|谁高|谁少|哪一个多|哪个比较", q):
+        return "compare", extra
+    if re.search(r"最多|最大|最高|最少|最低|最小|排名|排序|前\s*[一二三四五六七八九十两\d]+|哪一项|哪项|哪个项目|哪一类", q):
+        return "rank", extra
+    if re.search(r"几个|多少个|多少项|几项|几类|多少类|几名|几辆|多少辆", q):
+        return "count", extra
+    if re.search(r"哪些|包括什么|包含什么|有什么|列出|明细|构成|组成|结构|分布", q):
+        return "list", extra
+    if n_items >= 2 and re.search(r"一共|总共|合计|加起来|之和|共计|总和|合起来|加在一起|总额", q):
+        return "sum", extra
+    if n_items >= 2:
+        return "multi", extra
+    return "lookup", extra
+
+
+FACT_HINT = re.compile(r"多少人|几人|人数|几个|多少个|科室|机构|车辆|几辆|房屋|面积|平方米|标准|发放|政府采购|采购|"
+                       r"家具|资产|价值|设备|绩效|指标|目标|编制|在职|退休|离休|联系人|负责人|月/人|元/月")
+
+
+def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool) -> Plan:
+    doc = catalog.doc
+    items, rest = link_items(q, catalog)
+    op, extra = detect_op(rest, len(items))
+    years = [int(y) for y in YEAR.findall(rest)]
+    other_years = [y for y in years if y != doc.year]
+    if other_years:
+        y = other_years[0]
+        if y == doc.year - 1 and op in ("lookup", "prior"):
+            op = "prior"
+        elif not (y == doc.year - 1 and op in ("yoy", "why")):
+            return Plan(op, doc.doc_id, status="refused",
+                        reason=f"文档是{doc.org}{doc.year}年{doc.kind}，没有{y}年的数据。")
+    fact_like = bool(FACT_HINT.search(q))
+    if not items and not fact_like and op not in ("list", "rank", "count"):
+        items = fuzzy_items(rest, catalog)
+    items = qualify(items, catalog)
+    if not items and ctx.items and not first or (not items and ctx.items and _is_follow_up(q)):
+        items = list(ctx.items)
+    inherited = False
+    if ctx.op and _is_follow_up(q) and op == "lookup" and ctx.op in ("share", "yoy", "prior", "why", "per_person"):
+        op, inherited = ctx.op, True
+    unit = None
+    um = UNIT_ASK.search(q)
+    if um:
+        unit = next(g for g in um.groups() if g) if any(um.groups()) else "元"
+    words = re.sub(r"是多少|多少|是什么|有没有|请问|吗|呢|的|[？?。，,！!]", " ", rest).strip()
+    if op in ("lookup", "count", "multi") and fact_like and not _table_unit_question(q, items):
+        op = "fact"
+    return Plan(op, doc.doc_id, tuple(items), unit=unit, words=words, inherited=inherited, **extra)
+
+
+def _table_unit_question(q: str, items: list[Item]) -> bool:
+    """A fact-like word, but the question is about an amount of a linked table item."""
+    if not items:
+        return False
+    if re.search(r"多少人|几人|人数|几个|多少个|面积|平方米|几辆|标准|月/人", q):
+        return False
+    return True
+
+
+FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|再问|and\b|what about)|呢[？?]?$|^(比上年|较上年|上年|去年|同比|占比|"
+                       r"原因|为什么|人均|每月|多少元|换算|以元|以万元)")
+
+
+def _is_follow_up(q: str) -> bool:
+    return bool(FOLLOW_UP.search(q.strip()))
+
+
+def make_plans(question: str, catalog: Catalog, ctx: Context) -> list[Plan]:
+    q_all = normalise_question(question)
+    plans: list[Plan] = []
+    local = Context(ctx.doc_id, ctx.items, ctx.op)
+    for k, part in enumerate(split_parts(q_all)):
+        p = plan_part(question, part, catalog, local, first=(k == 0))
+        if k > 0 and not p.items and plans:
+            p = replace(p, items=plans[-1].items)
+        if k > 0 and p.op == "lookup" and plans and plans[-1].op in ("compare",) and re.search(r"多少", part):
+            p = replace(p, op="diff")
+        plans.append(p)
+        if p.items:
+            local = Context(local.doc_id, p.items, p.op)
+    return plans
+
+
+def guard(question: str, follow_up: bool = False) -> Plan | None:
+    """Refuse before planning: empty, prompt injection, nothing about a budget (unless it follows
+    up an earlier question of the conversation)."""
+    q = normalise_question(question)
+    if not q:
+        return Plan("lookup", None, status="refused", reason="问题是空的。")
+    if INJECTION.search(q):
+        return Plan("lookup", None, status="refused",
+                    reason="我只根据已导入的预算文档回答，不会改变规则，也不会编造数字。")
+    if not (follow_up and _is_follow_up(q)) and not BUDGET_WORDS.search(q) and not re.search(r"\d{3,7}", q):
+        return Plan("lookup", None, status="refused",
+                    reason="这个问题与已导入的预算文档无关，我只能回答预算公开文档中的内容。")
+    return None
+
+
+__all__ = ["Plan", "Item", "Context", "make_plans", "resolve_scope", "guard", "link_items", "detect_op",
+           "OPS", "Entry"]
