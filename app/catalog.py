@@ -29,7 +29,7 @@ TABLE_CONCEPTS: dict[str, tuple[tuple[tuple[str, ...], str, str | None], ...]] =
     "gov_fund": ((("政府性基金预算支出", "政府性基金支出", "政府性基金预算拨款"), "", None),),
     "soe": ((("国有资本经营预算支出", "国有资本经营预算拨款", "国有资本经营支出"), "", None),),
     "sangong": ((("“三公”经费",), "", None),),
-    "carryover": ((("上年结转结余",), "", None),),
+    "carryover": ((("上年结转结余", "上年结转", "结转项目", "结转结余项目"), "", None),),
 }
 
 FACT_UNITS = ("元/月/人", "元/人/月", "万元", "亿元", "平方米", "台（套）", "元", "人", "名", "个", "辆", "%",
@@ -62,6 +62,7 @@ class Fact:
     after: str                    # the words after the unit, to the end of the clause
     sentence: str
     section: int                  # index into BudgetDocument.sections
+    lead: str = ""                # the end of the previous clause ("车辆 1 辆，价值 17.45 万元")
 
 
 @dataclass(frozen=True)
@@ -176,10 +177,16 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[。；;])", text) if s.strip()]
 
 
+COUNT_LABEL = re.compile(r"([\u4e00-\u9fff]{1,6}数)\s*(\d+)(?=\s*[，。；,;])")
+
+
 def _facts(sections: tuple[Section, ...]) -> list[Fact]:
     out = []
     for k, s in enumerate(sections):
         for sentence in _sentences(s.text):
+            for m in COUNT_LABEL.finditer(sentence):      # "编制数 19，" states a count without a unit
+                unit = "人" if re.search(r"编制|人", m.group(1)) else ""
+                out.append(Fact(Decimal(m.group(2)), unit, m.group(1), "", sentence.strip(), k))
             for m in FACT.finditer(sentence):
                 start = max((b.end() for b in CLAUSE_BREAK.finditer(sentence, 0, m.start())), default=0)
                 end_match = CLAUSE_BREAK.search(sentence, m.end())
@@ -188,8 +195,9 @@ def _facts(sections: tuple[Section, ...]) -> list[Fact]:
                 if (re.search(r"\d\s*$", before) or re.search(r"^\s*[年日]", sentence[m.end(2):])
                         or (m.group(2) == "月" and before.endswith("年"))):
                     continue
+                lead = re.sub(r"[\d.\s]+", "", sentence[max(start - 12, 0):max(start - 1, 0)])
                 out.append(Fact(Decimal(m.group(1)), m.group(2), before, sentence[m.end():end].strip()[:10],
-                                sentence.strip(), k))
+                                sentence.strip(), k, lead[-8:]))
     return out
 
 
@@ -232,4 +240,5 @@ def _item_name(text: str, org: str) -> str:
     t = re.sub(r"(?:\d{4}年)?(?:预算数为|预算为|为)$", "", t)
     t = re.sub(r"^.*?\d{4}年", "", t) or t
     t = re.sub(r"(?:比上年(?:预算)?)$", "", t)
+    t = re.sub(r"^的", "", t)
     return t.strip("，,：: ")

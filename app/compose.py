@@ -27,14 +27,16 @@ def _amount(f: Figure) -> str:
 
 def _text(res: Result, cat: Catalog) -> str:
     p, figs, x = res.plan, res.figures, res.extra
+    op = x.get("as", p.op)
     year = f"{cat.doc.year}年" if cat.doc.year else ""
-    if p.op in ("lookup", "multi"):
+    if op in ("lookup", "multi"):
         if len(figs) == 1:
             f = figs[0]
             t = cat.doc.table(f.cells[0].table)
             zero = "（未安排）" if f.value == 0 else ""
             kind = "" if cat.doc.kind in f.label else cat.doc.kind
-            return f"{year}{f.label}{kind}为 **{_amount(f)}**{zero}（{t.id}《{t.title}》）。"
+            when = "" if f.label[:4].isdigit() else year
+            return f"{when}{f.label}{kind}为 **{_amount(f)}**{zero}（{t.id}《{t.title}》）。"
         return "；".join(f"{f.label} **{_amount(f)}**" + ("（未安排）" if f.value == 0 else "") for f in figs) + "。"
     if p.op == "sum":
         parts = "、".join(f.label for f in figs[:-1])
@@ -83,7 +85,7 @@ def _text(res: Result, cat: Catalog) -> str:
         ch = x.get("change")
         what = f"{x['label']}比上年{'增加' if ch.change >= 0 else '减少'}" if ch else x["label"]
         return f"据情况说明，{what}的主要原因是：{res.quote.rstrip('。')}。"
-    if p.op == "fact":
+    if op == "fact":
         f = figs[0]
         return f"据情况说明：{res.quote.strip()}（{f.label}：**{_amount(f)}**）"
     return ""

@@ -155,17 +155,30 @@ def _bigrams(text: str) -> set[str]:
 STOP_BIGRAMS = {"多少", "是多", "少钱", "有多", "多少人", "一下", "请问", "单位", "预算"}
 
 
+STOP_CHARS = set("的是有多少几个吗呢请问一下单位")
+
+
 def best_fact(cat: Catalog, words: str, context: list[str], units: tuple[str, ...] | None) -> Fact | None:
+    """The narrative figure the words ask about: words matched in the clause before the figure
+    count most (those right before it more), words after it less; rare words more than common."""
     facts = [f for f in cat.facts if units is None or f.unit in units]
     if not facts:
         return None
-    df = Counter(b for f in cat.facts for b in _bigrams(f.before + f.unit + f.after))
+    df = Counter(b for f in cat.facts for b in _bigrams(f.before + f.unit + f.after) | set(f.before + f.after))
     n = len(cat.facts)
     q = _bigrams(words) - STOP_BIGRAMS
+    chars = {c for c in re.sub(r"[\s\d.，。、：:；;（）()“”%?？]", "", words)} - STOP_CHARS
+
+    def idf(token: str) -> float:
+        return math.log(1 + n / (df[token] or 1))
 
     def score(f: Fact) -> float:
-        bag = _bigrams(f.before + f.unit + f.after)
-        s = sum(math.log(1 + n / df[b]) for b in q & bag)
+        near, far = f.before[-6:], f.before[:-6]
+        s = 1.5 * sum(idf(b) for b in q & _bigrams(near + f.unit))
+        s += sum(idf(b) for b in q & (_bigrams(far) - _bigrams(near)))
+        s += 0.3 * sum(idf(b) for b in q & _bigrams(f.after))
+        s += 0.8 * sum(idf(b) for b in q & (_bigrams(f.lead) - _bigrams(f.before)))
+        s += 0.4 * sum(idf(c) for c in chars & set(f.before + f.unit + f.after))
         if context:
             pos = f.sentence.find(f.before) if f.before else len(f.sentence)
             if any(c and c in f.sentence[: pos + len(f.before)] for c in context):
@@ -241,6 +254,10 @@ def item_figure(cat: Catalog, item: Item, ref: CellRef | None = None, unit: str 
 
 
 def _lookup(plan: Plan, cat: Catalog, res: Result) -> None:
+    if not any(i.refs for i in plan.items) and plan.words:
+        _fact(plan, cat, res)             # nothing in the tables: perhaps the narrative states it
+        res.extra["as"] = "fact"
+        return
     for item in _need_items(plan):
         ref = item.refs[0]
         fig = item_figure(cat, item, ref, unit=plan.unit)
@@ -342,7 +359,7 @@ def _rows(plan: Plan, cat: Catalog) -> tuple[Item | None, list[Figure]]:
     refs = breakdown(cat, item)
     if not refs:
         raise NotAnswerable("文档中没有可以列出的明细。")
-    figs = [cell_figure(cat, r, unit=plan.unit) for r in refs]
+    figs = [cell_figure(cat, r, label=cat.doc.table(r.table).rows[r.row].label, unit=plan.unit) for r in refs]
     return item, figs
 
 
@@ -355,11 +372,16 @@ def _rank(plan: Plan, cat: Catalog, res: Result) -> None:
     res.chart = _chart(figs, "bar")
 
 
+def _unfunded(cat: Catalog, ref: CellRef) -> bool:
+    return not any(cat.doc.table(ref.table).rows[ref.row].values)
+
+
 def _list(plan: Plan, cat: Catalog, res: Result) -> None:
     item, figs = _rows(plan, cat)
     res.figures = [f for f in figs if f.value != 0]
     res.cited_cells = [f.cells[0] for f in res.figures]
-    res.extra = {"of": item.label if item else "支出", "empty": [f.label for f in figs if f.value == 0]}
+    res.extra = {"of": item.label if item else "支出",
+                 "empty": [f.label for f in figs if f.value == 0 and _unfunded(cat, f.cells[0])]}
     res.chart = _chart(res.figures, "pie")
 
 
@@ -430,7 +452,8 @@ def _why(plan: Plan, cat: Catalog, res: Result) -> None:
 
 
 FACT_UNITS_FOR = (
-    (r"多少人|几人|人数|几名|在职|退休|离休|编制", ("人", "名")),
+    (r"价值|多少钱|金额|资金|经费|费用|万元", ("万元", "元")),
+    (r"多少人|几人|人数|几名|在职|退休|离休|编制|人有多少|人员有多少", ("人", "名")),
     (r"几个|多少个|科室|机构", ("个",)),
     (r"几辆|车辆|多少辆", ("辆",)),
     (r"平方米|面积|房屋", ("平方米",)),

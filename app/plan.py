@@ -30,7 +30,8 @@ CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, 
 COLUMN_WORDS = ("基本支出", "项目支出", "人员经费", "公用经费", "一般公共预算", "财政拨款结转", "政府性基金预算",
                 "国有资本经营预算", "财政专户（教育收费）", "单位资金")
 BUDGET_WORDS = re.compile(r"预算|经费|支出|收入|拨款|资金|费|科目|人数|人员|科室|编制|采购|资产|绩效|结转|结余|"
-                          r"三公|项目|补助|补贴|工资|万元|元|标准|车辆|房屋|面积|单位|部门|合计|总计|多少")
+                          r"三公|项目|补助|补贴|工资|万元|元|标准|车辆|房屋|面积|单位|部门|合计|总计|多少|机构|"
+                          r"原因|上年|去年|增加|减少|增长|下降|比例|占比|人均|金额|数额|budget|\d")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Item:
     label: str                     # the catalog label linked to
     refs: tuple[CellRef, ...]      # candidate cells, primary first
     kind: str = "row"              # table | column | row | project | code | fuzzy
+    span: tuple[int, int] = (-1, -1)  # where the question names it (for qualifiers)
 
 
 @dataclass(frozen=True)
@@ -136,23 +138,25 @@ def link_items(q: str, catalog: Catalog) -> tuple[list[Item], str]:
                 for i in range(start, end):
                     taken[i] = True
                 e = catalog.entries[label]
-                found.append((start, Item(label, e.refs, e.kind)))
+                found.append((start, Item(label, e.refs, e.kind, (start, end))))
                 break
             start = text.find(label, end)
     found.sort(key=lambda x: x[0])
     rest = "".join("　" if t else ch for ch, t in zip(text, taken))
-    return [item for _, item in found], rest
+    return [item for _, item in found], rest.replace("　", " ")
 
 
-def fuzzy_items(q: str, catalog: Catalog, cutoff: float = 0.78) -> list[Item]:
+def fuzzy_items(q: str, catalog: Catalog, cutoff: float = 0.8) -> list[Item]:
     """Names close to a stretch of the question (typos, a missing or extra character)."""
     text = re.sub(r"[\s，。？?！!、：:]", "", q)
     best: tuple[float, str] | None = None
     for label, e in catalog.entries.items():
-        if len(label) < 3 or label.isdigit():
+        if len(label) < 4 or label.isdigit():
             continue
         n = len(label)
         for size in (n - 1, n, n + 1):
+            if size > len(text) + 1:
+                size = len(text)
             for i in range(0, max(len(text) - size + 1, 1)):
                 window = text[i:i + size]
                 if not window:
@@ -166,10 +170,12 @@ def fuzzy_items(q: str, catalog: Catalog, cutoff: float = 0.78) -> list[Item]:
     return [Item(best[1], e.refs, "fuzzy")]
 
 
-def qualify(items: list[Item], catalog: Catalog) -> list[Item]:
-    """'卫生健康支出' + '基本支出' → the 基本支出 cell of the 卫生健康支出 row."""
+def qualify(items: list[Item], catalog: Catalog, text: str = "") -> list[Item]:
+    """'卫生健康支出的基本支出' → the 基本支出 cell of the 卫生健康支出 row (the column word right
+    after the row's name, joined by nothing or 的/中的/里的)."""
     rows = [i for i in items if i.kind in ("row", "code", "project", "fuzzy")]
-    cols = [i for i in items if i.kind == "column" and i.label in COLUMN_WORDS]
+    cols = [i for i in items if i.kind == "column" and i.label in COLUMN_WORDS
+            and any(_adjacent(r, i, text) for r in rows)]
     if not rows or not cols:
         return items
     out = []
@@ -178,7 +184,7 @@ def qualify(items: list[Item], catalog: Catalog) -> list[Item]:
         if item in cols:
             continue
         if item in rows:
-            for col in cols:
+            for col in (c for c in cols if _adjacent(item, c, text)):
                 refs = []
                 for ref in item.refs:
                     t = catalog.doc.table(ref.table)
@@ -195,11 +201,18 @@ def qualify(items: list[Item], catalog: Catalog) -> list[Item]:
     return out
 
 
+def _adjacent(row: Item, col: Item, text: str) -> bool:
+    if row.span[1] < 0 or col.span[0] < 0:
+        return True
+    between = text[row.span[1]:col.span[0]] if col.span[0] >= row.span[1] else None
+    return between is not None and bool(re.fullmatch(r"\s*(的|中的|里的|之|中|里)?\s*", between))
+
+
 # ── operations ───────────────────────────────────────────────────────────────────────────────────
 
 def detect_op(q: str, n_items: int) -> tuple[str, dict]:
     extra: dict = {}
-    m = TOP_N.search(q)
+    m = TOP_N.search(q) or re.search(r"(?:最多|最大|最高|最少|最低|最小)的?\s*([一二三四五六七八九十两\d]+)\s*[项个类笔]", q)
     if m:
         tok = m.group(1)
         extra["top"] = int(tok) if tok.isdigit() else CN_NUM.get(tok, 3)
@@ -208,7 +221,7 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
     if re.search(r"原因|为什么|为何|怎么回事|缘由", q):
         return "why", extra
     change = re.search(r"比上年|较上年|同比|变化|增减|变动|增长|下降|增加了|减少了|增加多少|减少多少|增幅|降幅|涨|降了", q)
-    if re.search(r"上年|去年|上一年|前一年|上个年度", q) and not change:
+    if re.search(r"上年(?!结转|结余)|去年|上一年|前一年|上个年度", q) and not change:
         return "prior", extra
     if change:
         return "yoy", extra
@@ -239,7 +252,8 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
     return "lookup", extra
 
 
-FACT_HINT = re.compile(r"多少人|几人|人数|几个|多少个|科室|机构|车辆|几辆|房屋|面积|平方米|标准|发放|政府采购|采购|"
+PEOPLE = r"多少人|几人|人数|人有多少|人员有多少|几名|多少名"
+FACT_HINT = re.compile(PEOPLE + r"|几个|多少个|科室|机构|车辆|几辆|房屋|面积|平方米|标准|发放|政府采购|采购|"
                        r"家具|资产|价值|设备|绩效|指标|目标|编制|在职|退休|离休|联系人|负责人|月/人|元/月")
 
 
@@ -256,10 +270,12 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
         elif not (y == doc.year - 1 and op in ("yoy", "why")):
             return Plan(op, doc.doc_id, status="refused",
                         reason=f"文档是{doc.org}{doc.year}年{doc.kind}，没有{y}年的数据。")
-    fact_like = bool(FACT_HINT.search(q))
-    if not items and not fact_like and op not in ("list", "rank", "count"):
-        items = fuzzy_items(rest, catalog)
-    items = qualify(items, catalog)
+    fact_like = bool(FACT_HINT.search(rest))
+    if not items and op not in ("list", "rank", "count"):
+        items = fuzzy_items(_core(rest), catalog)
+    items = qualify(items, catalog, apply_synonyms(q, catalog.labels()))
+    if op in ("lookup", "multi") and len([i for i in items if i.refs]) == 1 and re.search(r"分别|各项|各个|每个|每项|每一项|明细", q):
+        op = "list"
     if not items and ctx.items and not first or (not items and ctx.items and _is_follow_up(q)):
         items = list(ctx.items)
     inherited = False
@@ -270,16 +286,21 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
     if um:
         unit = next(g for g in um.groups() if g) if any(um.groups()) else "元"
     words = re.sub(r"是多少|多少|是什么|有没有|请问|吗|呢|的|[？?。，,！!]", " ", rest).strip()
-    if op in ("lookup", "count", "multi") and fact_like and not _table_unit_question(q, items):
+    if op in ("lookup", "count", "multi") and fact_like and not _table_unit_question(rest, items):
         op = "fact"
     return Plan(op, doc.doc_id, tuple(items), unit=unit, words=words, inherited=inherited, **extra)
+
+
+def _core(text: str) -> str:
+    """The question without its question words, for fuzzy matching."""
+    return re.sub(r"是多少|有多少|多少钱|多少|是什么|预算数?|安排了|安排|的|是|有|为|吗|呢|[？?。，,！!\s]", "", text)
 
 
 def _table_unit_question(q: str, items: list[Item]) -> bool:
     """A fact-like word, but the question is about an amount of a linked table item."""
     if not items:
         return False
-    if re.search(r"多少人|几人|人数|几个|多少个|面积|平方米|几辆|标准|月/人", q):
+    if re.search(PEOPLE + r"|几个|多少个|面积|平方米|几辆|标准|月/人|编制|在职|退休", q):
         return False
     return True
 
