@@ -69,9 +69,11 @@ class Engine:
         if ctx.doc_id != doc_id:
             ctx = Context(doc_id)
         plans = make_plans(question, cat, ctx)
-        if self.llm_planner is not None and not any(p.items for p in plans) and plans[0].status == "answered":
-            plans = self.llm_planner.plan(question, cat, plans)
         results = [self._run(p, cat) for p in plans]
+        if (self.llm_planner is not None and plans[0].status == "answered"
+                and all(r.status != "answered" for r in results)):
+            plans = self.llm_planner.plan(question, cat, plans)
+            results = [self._run(p, cat) for p in plans]
         answer = compose(question, results, cat)
         if self.llm_planner is not None and answer.status == "answered":
             answer = self.llm_planner.phrase(answer)

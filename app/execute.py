@@ -185,9 +185,15 @@ def best_fact(cat: Catalog, words: str, context: list[str], units: tuple[str, ..
                 s += 3
         return s
 
-    ranked = sorted(facts, key=lambda f: (-score(f), f.section))
+    def names_it(f: Fact) -> bool:     # the figure's own label shares a word with the question
+        return (bool(q & _bigrams(f.before + f.unit + f.lead)) or len(chars & set(f.before[-6:])) >= 2
+                or any(c and c in f.sentence for c in context))
+
+    ranked = sorted((f for f in facts if names_it(f)), key=lambda f: (-score(f), f.section))
+    if not ranked:
+        return None
     top = ranked[0]
-    return top if score(top) >= 2.0 else None
+    return top if score(top) >= 2.5 else None
 
 
 def _change_score(ch: Change, labels: list[str]) -> int:
@@ -222,7 +228,7 @@ def find_change(cat: Catalog, item: Item | None, words: str) -> Change | None:
 # ── operations ───────────────────────────────────────────────────────────────────────────────────
 
 def execute(plan: Plan, cat: Catalog) -> Result:
-    res = Result(plan)
+    res = Result(plan, notes=list(plan.notes))
     try:
         OPERATIONS[plan.op](plan, cat, res)
     except NotAnswerable as e:

@@ -28,7 +28,7 @@ class Settings:
         if not (self.embedder in EMBEDDERS or self.embedder.startswith("st:")):
             raise SettingsError("BUDGETQA_EMBEDDER", f"'{self.embedder}' is not one of {', '.join(EMBEDDERS)} "
                                 "or st:<model name or path>")
-        if self.llm and self.llm.split(":", 1)[0] not in ("openai", "ollama", "llamacpp", "fake"):
+        if self.llm and self.llm.split(":", 1)[0] not in ("openai", "ollama", "llamacpp"):
             raise SettingsError("BUDGETQA_LLM", f"'{self.llm}' should be openai:MODEL@BASE_URL, ollama:MODEL "
                                 "or llamacpp:PATH.gguf")
 
