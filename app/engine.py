@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from app.across import OTHER_YEAR, across_units, across_years, other_year_doc, wants_across_units
 from app.catalog import catalog_for
 from app.compose import compose
 from app.contract import Answer
@@ -57,7 +58,10 @@ class Engine:
             return Answer(question, "refused", refusal.reason)
         docs = self.store.documents()
         ctx = conv.context
-        doc_id, scope_plan = resolve_scope(question, docs, doc or conv.doc_id, ctx)
+        if len(docs) > 1 and not doc and wants_across_units(question):
+            return across_units(question, docs, self.store)
+        scope_text = OTHER_YEAR.sub("", question)
+        doc_id, scope_plan = resolve_scope(scope_text, docs, doc or conv.doc_id, ctx)
         if scope_plan is not None:
             if scope_plan.status == "clarify":
                 labels = {d.doc_id: d.label for d in docs}
@@ -65,6 +69,12 @@ class Engine:
                 return Answer(question, "clarify", f"{scope_plan.reason}已导入的文档有：\n{listed}",
                               notes=[f"candidates: {', '.join(scope_plan.candidates)}"])
             return Answer(question, "refused", scope_plan.reason)
+        info = next(d for d in docs if d.doc_id == doc_id)
+        other = other_year_doc(question, info, docs)
+        if other is not None:
+            compared = across_years(question, info, other, self.store)
+            if compared is not None:
+                return compared
         cat = catalog_for(self.store.load(doc_id))
         if ctx.doc_id != doc_id:
             ctx = Context(doc_id)
