@@ -145,6 +145,11 @@ def _sum_key(vectors, n: int, q: Decimal) -> tuple:
     return tuple(sum(((v[c] or 0) for v in vectors), Decimal(0)).quantize(q) for c in range(n))
 
 
+def _ints(v: Vector, q: Decimal) -> tuple[int, ...]:
+    """A vector in units of the table's last digit, so sums are plain integer additions."""
+    return tuple(int((x or 0) / q) for x in v)
+
+
 def _solve(node: int, kids: dict[int, list[int]], cands: list[list[Vector]], n: int, q: Decimal,
            tol: Decimal, memo: dict) -> dict[Vector, tuple[Vector, ...]]:
     """Feasible placements of ``node`` → the placements of its exact children that sum to it."""
@@ -159,16 +164,19 @@ def _solve(node: int, kids: dict[int, list[int]], cands: list[list[Vector]], n: 
             combos *= max(len(opts), 1)
         result = {}
         if combos <= MAX_COMBINATIONS and all(child_options):
+            int_options = [[(_ints(v, q), v) for v in opts] for opts in child_options]
             sums: dict[tuple, tuple[Vector, ...]] = {}
-            for combo in itertools.product(*child_options):
-                key = _sum_key(combo, n, q)
-                sums.setdefault(key, combo)
+            for combo in itertools.product(*int_options):
+                key = tuple(map(sum, zip(*(iv for iv, _ in combo))))
+                if key not in sums:
+                    sums[key] = tuple(v for _, v in combo)
+            slack = int(tol / q)
             for v in own:
-                key = tuple((x or Decimal(0)).quantize(q) for x in v)
+                key = _ints(v, q)
                 match = sums.get(key)
-                if match is None and tol > 0:
+                if match is None and slack:
                     match = next((c for k, c in sums.items()
-                                  if all(abs(a - b) <= tol for a, b in zip(k, key))), None)
+                                  if all(abs(a - b) <= slack for a, b in zip(k, key))), None)
                 if match is not None:
                     result[v] = match
         if not result:   # the identities cannot all hold: place each row by its own candidates
