@@ -123,8 +123,19 @@ def _alternatives(cat: Catalog, item: Item, primary: CellRef) -> tuple[list[str]
 BASIC_WORDS = ("基本支出", "一般公共预算基本支出", "人员经费", "公用经费")
 
 
-def breakdown(cat: Catalog, item: Item | None) -> list[CellRef]:
+def breakdown(cat: Catalog, item: Item | None, text: str = "") -> list[CellRef]:
     doc = cat.doc
+    if ("经济分类" in text or "功能分类" in text) and item is None:
+        role = "gpb_basic" if "经济分类" in text else "expenditure"
+        tables = doc.tables_by_role(role) or doc.tables_by_role("gpb_expenditure")
+        if tables:
+            t = tables[0]
+            level = 2 if re.search(r"款|明细", text) else 1
+            return [CellRef(t.id, i, 0) for i, r in enumerate(t.rows) if r.level == level]
+    if item is not None and item.label.endswith("项目支出") and "项目" in text.replace("项目支出", ""):
+        projects = [(t, i) for t in doc.tables_by_role("gpb_project") for i, r in enumerate(t.rows) if r.project]
+        if projects:
+            return [CellRef(t.id, i, 0) for t, i in projects]
     if item is not None and item.label in BASIC_WORDS or (item is not None and item.label.endswith("基本支出")):
         basic = doc.tables_by_role("gpb_basic")
         if basic:
@@ -155,7 +166,7 @@ def _bigrams(text: str) -> set[str]:
 STOP_BIGRAMS = {"多少", "是多", "少钱", "有多", "多少人", "一下", "请问", "单位", "预算"}
 
 
-STOP_CHARS = set("的是有多少几个吗呢请问一下单位")
+STOP_CHARS = set("的是有多少几个吗呢请问一下单位预算")
 
 
 def best_fact(cat: Catalog, words: str, context: list[str], units: tuple[str, ...] | None) -> Fact | None:
@@ -185,9 +196,17 @@ def best_fact(cat: Catalog, words: str, context: list[str], units: tuple[str, ..
                 s += 3
         return s
 
-    def names_it(f: Fact) -> bool:     # the figure's own label shares a word with the question
-        return (bool(q & _bigrams(f.before + f.unit + f.lead)) or len(chars & set(f.before[-6:])) >= 2
-                or any(c and c in f.sentence for c in context))
+    content = {b for b in q if not (set(b) & STOP_CHARS)}
+
+    def names_it(f: Fact) -> bool:
+        """The figure's own label says what the question asks: with the unit asked for (几辆, 多少人,
+        价值), one shared word is enough; otherwise the label must cover half the question's words."""
+        if any(c and c in f.sentence for c in context):
+            return True
+        label = _bigrams(f.before + f.unit + f.after + f.lead)
+        if units is not None:
+            return bool(q & label) or len(chars & set(f.before[-6:])) >= 2
+        return bool(content) and len(content & label) * 2 >= len(content)
 
     ranked = sorted((f for f in facts if names_it(f)), key=lambda f: (-score(f), f.section))
     if not ranked:
@@ -308,11 +327,14 @@ def _compare(plan: Plan, cat: Catalog, res: Result) -> None:
 
 def _share(plan: Plan, cat: Catalog, res: Result) -> None:
     items = _need_items(plan)
-    q = plan.words
+    q = plan.text or plan.words
     if len(items) >= 2:
         num_item, den_item = items[0], items[1]
         if re.search(re.escape(items[0].label.split("·")[0]) + r"\s*(中|里|当中|之中)", q):
             num_item, den_item = items[1], items[0]
+        spending = cat.entries.get(den_item.label + "支出")   # "占一般公共预算" → of its 支出 total
+        if den_item.kind == "column" and spending is not None and num_item.kind in ("row", "code", "fuzzy"):
+            den_item = Item(spending.label, spending.refs, spending.kind)
         den_ref = den_item.refs[0]
         num_ref = next((r for r in num_item.refs if r.table == den_ref.table), num_item.refs[0])
         num, den = item_figure(cat, num_item, num_ref), item_figure(cat, den_item, den_ref)
@@ -362,7 +384,7 @@ def _per_month(plan: Plan, cat: Catalog, res: Result) -> None:
 
 def _rows(plan: Plan, cat: Catalog) -> tuple[Item | None, list[Figure]]:
     item = next((i for i in plan.items if i.refs), None)
-    refs = breakdown(cat, item)
+    refs = breakdown(cat, item, plan.text)
     if not refs:
         raise NotAnswerable("文档中没有可以列出的明细。")
     figs = [cell_figure(cat, r, label=cat.doc.table(r.table).rows[r.row].label, unit=plan.unit) for r in refs]

@@ -8,6 +8,7 @@ from functools import lru_cache
 # Colloquial or short words → the wording the tables use. Applied only where the table wording is
 # not already there, so "住房公积金" is not turned into "住房住房公积金".
 SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("公车费用", "公务用车购置及运行费"), ("公务用车费用", "公务用车购置及运行费"), ("公车经费", "公务用车购置及运行费"),
     ("公车运行", "公务用车运行"), ("公车购置", "公务用车购置"), ("公车", "公务用车"),
     ("用车运行费", "公务用车运行费"), ("车辆运行费", "公务用车运行费"), ("车辆运行维护费", "公务用车运行维护费"),
     ("接待费", "公务接待费"), ("出国费", "因公出国（境）费"), ("出国（境）费", "因公出国（境）费"),
@@ -78,6 +79,9 @@ def normalise_question(text: str) -> str:
     q = q.replace("(", "（").replace(")", "）").replace('"', "“")
     if re.search(r"[a-zA-Z]{3,}", q):
         lowered = q.lower()
+        # "what share of A is B" → "B占A的比例"
+        lowered = re.sub(r"(?:what\s+)?(?:share|percentage|proportion|part)\s+of\s+(.+?)\s+(?:is|are)\s+(.+?)\s*\??$",
+                         r"\2 占 \1 的比例", lowered)
         for en, zh in ENGLISH:
             lowered = re.sub(rf"\b{re.escape(en)}\b", zh, lowered)
         q = lowered

@@ -58,6 +58,7 @@ class Plan:
     notes: tuple[str, ...] = ()
     confident: bool = True
     inherited: bool = False        # the operation comes from the previous turn
+    text: str = ""                 # the normalised question (part)
 
 
 @dataclass
@@ -243,7 +244,7 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
         return "rank", extra
     if re.search(r"几个|多少个|多少项|几项|几类|多少类|几名|几辆|多少辆", q):
         return "count", extra
-    if re.search(r"哪些|包括什么|包含什么|有什么|列出|明细|构成|组成|结构|分布", q):
+    if re.search(r"哪些|哪几|哪两|哪三|包括什么|包含什么|有什么|列出|明细|构成|组成|结构|分布|各多少|各是多少|各有多少", q):
         return "list", extra
     if n_items >= 2 and re.search(r"一共|总共|合计|加起来|之和|共计|总和|合起来|加在一起|总额", q):
         return "sum", extra
@@ -274,7 +275,7 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
     if not items and op not in ("list", "rank", "count"):
         items = fuzzy_items(_core(rest), catalog)
     items = qualify(items, catalog, apply_synonyms(q, catalog.labels()))
-    if op in ("lookup", "multi") and len([i for i in items if i.refs]) == 1 and re.search(r"分别|各项|各个|每个|每项|每一项|明细", q):
+    if op in ("lookup", "multi") and len([i for i in items if i.refs]) == 1 and re.search(r"分别|各项|各个|每个|每项|每一项|明细|各多少|各是多少|哪几|哪两", q):
         op = "list"
     if not items and ctx.items and not first or (not items and ctx.items and _is_follow_up(q)):
         items = list(ctx.items)
@@ -288,7 +289,10 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
     words = re.sub(r"是多少|多少|是什么|有没有|请问|吗|呢|的|[？?。，,！!]", " ", rest).strip()
     if op in ("lookup", "count", "multi") and fact_like and not _table_unit_question(rest, items):
         op = "fact"
-    return Plan(op, doc.doc_id, tuple(items), unit=unit, words=words, inherited=inherited, **extra)
+    if op in ("per_person", "per_month") and not items:
+        op = "fact"                    # "补助标准是每人每月多少钱": a stated standard, not a division
+    return Plan(op, doc.doc_id, tuple(items), unit=unit, words=words, inherited=inherited,
+                text=apply_synonyms(q, catalog.labels()), **extra)
 
 
 def _core(text: str) -> str:
