@@ -172,14 +172,17 @@ def evidence_table(table: Table, citation: Citation | None = None):
     used = [c for c in range(len(table.columns)) if any(r.values[c] is not None for r in table.rows)] or [0]
     if col >= 0 and col not in used:
         used = sorted(used + [col])
-    headers = ["", "编码", "名称"] + [table.columns[c] for c in used]
+    codes = any(r.code for r in table.rows)
+    headers = ["", "编码", "名称"] if codes else ["", "名称"]
+    headers = headers + [table.columns[c] for c in used]
     data = []
     for i, r in enumerate(table.rows):
         name = "\u3000" * max(r.level - 1, 0) + (f"{r.group}·" if r.group else "") + r.label
-        data.append([MARK if i in rows else "", r.code, name] +
+        data.append([MARK if i in rows else ""] + ([r.code] if codes else []) + [name] +
                     ["" if r.values[c] is None else str(r.values[c]) for c in used])
     frame = pd.DataFrame(data, columns=_unique(headers))
-    cell = 3 + used.index(col) if col in used else -1
+    first = 3 if codes else 2
+    cell = first + used.index(col) if col in used else -1
 
     def style(f):
         css = pd.DataFrame("", index=f.index, columns=f.columns)
@@ -224,6 +227,19 @@ CSS = """
 footer { display: none !important; }
 """
 
+# After the evidence table changes, scroll its first cited row into view inside the table only.
+# The dataframe renders rows virtually, so the position comes from the row's index in the data.
+SCROLL_TO_MARK = """(value) => { setTimeout(() => {
+  const rows = (value && value.data) || [];
+  const index = rows.findIndex(r => r && r[0] === '%s');
+  const box = document.querySelector('#evidence-table .virtual-table-viewport');
+  if (index < 0 || !box || !rows.length) return;
+  const header = box.querySelector('thead');
+  const h = header ? header.getBoundingClientRect().height : 0;
+  const rowHeight = (box.scrollHeight - h) / rows.length;
+  box.scrollTop = Math.max(0, h + index * rowHeight - box.clientHeight / 3);
+}, 200); return []; }""" % MARK
+
 
 def create_app(service: EngineService):
     """Build the Gradio Blocks page (import gradio here: no work at module import time)."""
@@ -240,13 +256,13 @@ def create_app(service: EngineService):
 
     def show_citation(index, cites):
         if not cites or index is None:
-            return "", None
+            return "", gr.update(value=None, visible=False)
         c = Citation(**cites[int(index)])
         try:
             table = service.load(c.doc).table(c.table)
         except (BudgetQAError, KeyError, ValueError):
-            return f"出处 {escape_text(c.display)} 不是表格，或该表不存在。", None
-        return evidence_caption(table, c), evidence_table(table, c)
+            return f"出处 {escape_text(c.display)} 不是表格，或该表不存在。", gr.update(value=None, visible=False)
+        return evidence_caption(table, c), gr.update(value=evidence_table(table, c), visible=True)
 
     def ask(question, messages, conv, cites, doc_id):
         question = (question or "").strip()
@@ -265,7 +281,8 @@ def create_app(service: EngineService):
         cites = [c.to_dict() for c in answer.citations]
         radio = gr.update(choices=[(c.display, str(i)) for i, c in enumerate(answer.citations)],
                           value="0" if cites else None, visible=bool(cites))
-        caption, table = show_citation(0, cites) if cites else ("*本次回答没有引用表格。*", None)
+        caption, table = show_citation(0, cites) if cites else ("*本次回答没有引用表格。*",
+                                                                gr.update(value=None, visible=False))
         frame = chart_frame(answer.chart)
         unit = (answer.chart or {}).get("unit")
         plot = gr.update(value=frame, visible=frame is not None, y_title=f"单位：{unit}" if unit else None)
@@ -273,7 +290,8 @@ def create_app(service: EngineService):
 
     def clear():
         return [], [], Conversation(), [], gr.update(choices=[], value=None, visible=False), \
-            "提问后，这里显示回答所引用的表格。", None, gr.update(value=None, visible=False), ""
+            "提问后，这里显示回答所引用的表格。", gr.update(value=None, visible=False), \
+            gr.update(value=None, visible=False), ""
 
     with gr.Blocks(title="预算问答") as blocks:
         gr.Markdown("## 预算问答\n根据已核验的预算公开表格回答问题；每个数字都注明出处（表 › 行 › 列）。")
@@ -283,7 +301,7 @@ def create_app(service: EngineService):
         picker = gr.Dropdown(label="文档（编制单位 · 年度）", choices=[], visible=False, interactive=True,
                              elem_id="doc-picker")
         with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=360):
+            with gr.Column(scale=1, min_width=360):
                 chat = gr.Chatbot(label="对话", elem_id="answer-chat", height=520, sanitize_html=True,
                                   render_markdown=True, latex_delimiters=[], layout="bubble",
                                   placeholder="请输入关于预算公开的问题，例如“公务用车运行费是多少？”")
@@ -291,14 +309,15 @@ def create_app(service: EngineService):
                     box = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送", scale=5,
                                      max_lines=3, elem_id="question-box")
                     send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
-                gr.Examples(EXAMPLES, inputs=box, label="示例问题（点击填入）")
+                examples = gr.Dataset(components=[box], samples=[[q] for q in EXAMPLES], type="values",
+                                      label="示例问题（点击即问）", elem_id="examples")
                 clear_btn = gr.Button("清空对话", variant="secondary", elem_id="clear")
-            with gr.Column(scale=2, min_width=320):
+            with gr.Column(scale=1, min_width=360):
                 gr.Markdown("### 依据")
                 which = gr.Radio(label="出处（点击切换）", choices=[], visible=False, elem_id="citations")
                 caption = gr.Markdown("提问后，这里显示回答所引用的表格。", elem_id="evidence-caption")
                 table = gr.Dataframe(interactive=False, wrap=True, max_height=460, elem_id="evidence-table",
-                                     show_label=False)
+                                     show_label=False, visible=False)
                 plot = gr.BarPlot(x="项目", y="数值", visible=False, label="图表", sort=None,
                                   elem_id="answer-chart", x_label_angle=-30)
 
@@ -306,8 +325,12 @@ def create_app(service: EngineService):
         inputs = [box, transcript, conv, cites, picker]
         box.submit(ask, inputs, outputs, concurrency_limit=4)
         send.click(ask, inputs, outputs, concurrency_limit=4)
+        examples.click(lambda sample: sample[0], examples, box).then(ask, inputs, outputs, concurrency_limit=4)
+        table.change(None, table, None, js=SCROLL_TO_MARK)
         which.input(show_citation, [which, cites], [caption, table])
-        clear_btn.click(clear, None, [chat, transcript, conv, cites, which, caption, table, plot, box])
+        cleared = [chat, transcript, conv, cites, which, caption, table, plot, box]
+        clear_btn.click(clear, None, cleared)
+        chat.clear(clear, None, cleared)       # the chatbot's own trash icon
         picker.change(lambda: ([], [], Conversation(), []), None, [chat, transcript, conv, cites])
         blocks.load(refresh_docs, picker, picker)
     return blocks
