@@ -112,7 +112,7 @@ def escape_text(text: str) -> str:
     """Plain text (a question, a row name) → markdown that shows exactly that text."""
     text = html.escape(str(text), quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"^(\s*)(\d+)\.", r"\1\2\\.", text, flags=re.M)
+    return re.sub(r"^(\s*)(\d+)\.(?=\s|$)", r"\1\2\\.", text, flags=re.M)
 
 
 def safe_markdown(markdown: str) -> str:
