@@ -241,63 +241,74 @@ SCROLL_TO_MARK = """(value) => { setTimeout(() => {
 }, 200); return []; }""" % MARK
 
 
-def create_app(service: EngineService):
-    """Build the Gradio Blocks page (import gradio here: no work at module import time)."""
-    import gradio as gr
+WELCOME = "提问后，这里显示回答所引用的表格。"
 
-    def doc_choices():
-        return [(d.label, d.doc_id) for d in service.documents()]
 
-    def refresh_docs(current):
-        choices = doc_choices()
+class ChatHandlers:
+    """The page's event handlers; each returns the new values of its outputs (gradio imported lazily)."""
+
+    def __init__(self, service: EngineService):
+        import gradio as gr
+        self.service, self.gr = service, gr
+
+    def _hidden(self):
+        return self.gr.update(value=None, visible=False)
+
+    def refresh_docs(self, current):
+        """The picker: shown once more than one document is ingested."""
+        choices = [(d.label, d.doc_id) for d in self.service.documents()]
         ids = [c[1] for c in choices]
         value = current if current in ids else (ids[0] if len(ids) == 1 else None)
-        return gr.update(choices=choices, value=value, visible=len(choices) > 1)
+        return self.gr.update(choices=choices, value=value, visible=len(choices) > 1)
 
-    def show_citation(index, cites):
+    def show_citation(self, index, cites):
+        """The evidence panel for citation ``index``: (caption, table)."""
         if not cites or index is None:
-            return "", gr.update(value=None, visible=False)
+            return "", self._hidden()
         c = Citation(**cites[int(index)])
         try:
-            table = service.load(c.doc).table(c.table)
+            table = self.service.load(c.doc).table(c.table)
         except (BudgetQAError, KeyError, ValueError):
-            return f"出处 {escape_text(c.display)} 不是表格，或该表不存在。", gr.update(value=None, visible=False)
-        return evidence_caption(table, c), gr.update(value=evidence_table(table, c), visible=True)
+            return f"出处 {escape_text(c.display)} 不是表格，或该表不存在。", self._hidden()
+        return evidence_caption(table, c), self.gr.update(value=evidence_table(table, c), visible=True)
 
-    def ask(question, messages, conv, cites, doc_id):
+    def ask(self, question, messages, conv, cites, doc_id):
+        """→ box, chat, transcript, conversation, citations, citation picker, caption, table, chart."""
+        gr = self.gr
         question = (question or "").strip()
         messages = list(messages or [])
         if not question:
-            return (gr.update(), messages, messages, conv, cites, gr.update(), gr.update(), gr.update(),
-                    gr.update())
+            return (gr.update(), messages, messages, conv, cites) + (gr.update(),) * 4
         if len(question) > MAX_QUESTION:
             raise gr.Error(f"问题太长（{len(question)} 字），请控制在 {MAX_QUESTION} 字以内。")
         conv = conv if conv is not None else Conversation()
         try:
-            answer = service.ask(question, doc=doc_id or None, conversation=conv)
+            answer = self.service.ask(question, doc=doc_id or None, conversation=conv)
         except BudgetQAError as e:
             answer = Answer(question, "refused", f"无法回答：{e}")
         messages += [{"role": "user", "content": escape_text(question)}] + answer_messages(answer)
         cites = [c.to_dict() for c in answer.citations]
         radio = gr.update(choices=[(c.display, str(i)) for i, c in enumerate(answer.citations)],
                           value="0" if cites else None, visible=bool(cites))
-        caption, table = show_citation(0, cites) if cites else ("*本次回答没有引用表格。*",
-                                                                gr.update(value=None, visible=False))
+        caption, table = self.show_citation(0, cites) if cites else ("*本次回答没有引用表格。*", self._hidden())
         frame = chart_frame(answer.chart)
         unit = (answer.chart or {}).get("unit")
         plot = gr.update(value=frame, visible=frame is not None, y_title=f"单位：{unit}" if unit else None)
         return "", messages, messages, conv, cites, radio, caption, table, plot
 
-    def clear():
-        return [], [], Conversation(), [], gr.update(choices=[], value=None, visible=False), \
-            "提问后，这里显示回答所引用的表格。", gr.update(value=None, visible=False), \
-            gr.update(value=None, visible=False), ""
+    def clear(self):
+        """→ chat, transcript, conversation, citations, citation picker, caption, table, chart, box."""
+        return ([], [], Conversation(), [], self.gr.update(choices=[], value=None, visible=False), WELCOME,
+                self._hidden(), self._hidden(), "")
 
+
+def create_app(service: EngineService):
+    """Build the Gradio Blocks page (import gradio here: no work at module import time)."""
+    import gradio as gr
+    h = ChatHandlers(service)
     with gr.Blocks(title="预算问答") as blocks:
         gr.Markdown("## 预算问答\n根据已核验的预算公开表格回答问题；每个数字都注明出处（表 › 行 › 列）。")
-        transcript = gr.State([])
-        conv = gr.State(None)
-        cites = gr.State([])
+        transcript, conv, cites = gr.State([]), gr.State(None), gr.State([])
         picker = gr.Dropdown(label="文档（编制单位 · 年度）", choices=[], visible=False, interactive=True,
                              elem_id="doc-picker")
         with gr.Row(equal_height=False):
@@ -315,22 +326,22 @@ def create_app(service: EngineService):
             with gr.Column(scale=1, min_width=360):
                 gr.Markdown("### 依据")
                 which = gr.Radio(label="出处（点击切换）", choices=[], visible=False, elem_id="citations")
-                caption = gr.Markdown("提问后，这里显示回答所引用的表格。", elem_id="evidence-caption")
+                caption = gr.Markdown(WELCOME, elem_id="evidence-caption")
                 table = gr.Dataframe(interactive=False, wrap=True, max_height=460, elem_id="evidence-table",
                                      show_label=False, visible=False)
                 plot = gr.BarPlot(x="项目", y="数值", visible=False, label="图表", sort=None,
                                   elem_id="answer-chart", x_label_angle=-30)
 
-        outputs = [box, chat, transcript, conv, cites, which, caption, table, plot]
         inputs = [box, transcript, conv, cites, picker]
-        box.submit(ask, inputs, outputs, concurrency_limit=4)
-        send.click(ask, inputs, outputs, concurrency_limit=4)
-        examples.click(lambda sample: sample[0], examples, box).then(ask, inputs, outputs, concurrency_limit=4)
-        table.change(None, table, None, js=SCROLL_TO_MARK)
-        which.input(show_citation, [which, cites], [caption, table])
+        outputs = [box, chat, transcript, conv, cites, which, caption, table, plot]
         cleared = [chat, transcript, conv, cites, which, caption, table, plot, box]
-        clear_btn.click(clear, None, cleared)
-        chat.clear(clear, None, cleared)       # the chatbot's own trash icon
-        picker.change(lambda: ([], [], Conversation(), []), None, [chat, transcript, conv, cites])
-        blocks.load(refresh_docs, picker, picker)
+        box.submit(h.ask, inputs, outputs, concurrency_limit=4)
+        send.click(h.ask, inputs, outputs, concurrency_limit=4)
+        examples.click(lambda sample: sample[0], examples, box).then(h.ask, inputs, outputs, concurrency_limit=4)
+        which.input(h.show_citation, [which, cites], [caption, table])
+        table.change(None, table, None, js=SCROLL_TO_MARK)
+        clear_btn.click(h.clear, None, cleared)
+        chat.clear(h.clear, None, cleared)          # the chatbot's own trash icon
+        picker.input(h.clear, None, cleared)        # the user picks another document: a new conversation
+        blocks.load(h.refresh_docs, picker, picker)
     return blocks

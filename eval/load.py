@@ -150,8 +150,9 @@ def run_load(url: str, questions: list[dict], clients: int = 20, seconds: float 
 class LocalServer:
     """`budgetqa serve` on a free loopback port with a temporary data dir (the built-in sample)."""
 
-    def __init__(self, data_dir: str | None = None, startup_timeout: float = 90):
+    def __init__(self, data_dir: str | None = None, startup_timeout: float = 90, log_path: str | None = None):
         self.data_dir = data_dir
+        self.log_path = log_path
         self.startup_timeout = startup_timeout
         self.proc: subprocess.Popen | None = None
         self._tmp: tempfile.TemporaryDirectory | None = None
@@ -164,14 +165,17 @@ class LocalServer:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
+        log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen([sys.executable, "-m", "app.cli", "--data-dir", self.data_dir, "serve",
-                                      "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                                      "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                     env={**os.environ, "PYTHONPATH": str(ROOT)})
+        if log is not subprocess.DEVNULL:
+            log.close()
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"budgetqa serve exited with {self.proc.returncode}")
+                raise RuntimeError(f"budgetqa serve exited with {self.proc.returncode}{self._log_tail()}")
             try:
                 if httpx.get(url + "/api/health", timeout=2).status_code == 200:
                     return url
@@ -179,7 +183,12 @@ class LocalServer:
                 pass
             time.sleep(0.3)
         self.__exit__()
-        raise RuntimeError(f"budgetqa serve did not answer within {self.startup_timeout:.0f} s")
+        raise RuntimeError(f"budgetqa serve did not answer within {self.startup_timeout:.0f} s{self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        if not self.log_path or not Path(self.log_path).exists():
+            return ""
+        return ": " + Path(self.log_path).read_text(errors="replace")[-1500:]
 
     def __exit__(self, *exc) -> None:
         if self.proc is not None and self.proc.poll() is None:

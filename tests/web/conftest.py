@@ -1,11 +1,7 @@
 """Fixtures for the web tests: an ingested data dir, the engine service, a live server, a browser."""
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -29,44 +25,32 @@ def service(web_data_dir):
     return open_service(Settings.from_env(web_data_dir))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory):
     """`budgetqa serve` in a subprocess on a free port with its own data dir; stopped at the end."""
-    import httpx
+    from eval.load import LocalServer
     data_dir = tmp_path_factory.mktemp("serve-data")
-    port = free_port()
-    log = (tmp_path_factory.mktemp("serve-log") / "serve.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "--data-dir", str(data_dir), "serve",
-                             "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"budgetqa serve exited with {proc.returncode}: {Path(log.name).read_text()}")
-            try:
-                if httpx.get(url + "/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"budgetqa serve did not answer in 90 s: {Path(log.name).read_text()}")
-            time.sleep(0.3)
+    with LocalServer(str(data_dir), log_path=str(data_dir / "serve.log")) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+
+
+HOSTILE_ORG = "测试单位<b>粗</b><svg/onload=alert(2)>"     # no spaces: the parser ends 编制单位 at one
+
+
+@pytest.fixture(scope="session")
+def two_doc_server_url(tmp_path_factory):
+    """A server whose store holds the sample and a copy with markup in its 编制单位 (two documents)."""
+    from app.library import ingest_paths, open_store
+    from app.settings import Settings
+    data_dir = tmp_path_factory.mktemp("two-docs")
+    copy = tmp_path_factory.mktemp("copy") / "hostile-copy-2025.txt"
+    sample = ROOT / "data" / "samples" / "hejing-shebao-2025.txt"
+    copy.write_text(sample.read_text(encoding="utf-8").replace("和静县社会保险中心", HOSTILE_ORG), encoding="utf-8")
+    results = ingest_paths([str(sample), str(copy)], open_store(Settings.from_env(data_dir)))
+    assert [r.status for r in results] == ["added", "added"], [r.error for r in results]
+    from eval.load import LocalServer
+    with LocalServer(str(data_dir), log_path=str(data_dir / "serve.log")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

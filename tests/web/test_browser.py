@@ -72,3 +72,25 @@ def test_clear_and_examples(page, server_url):
     page.click("#clear")
     page.wait_for_function("document.querySelectorAll('#answer-chat .message-row').length === 0", timeout=10_000)
     assert not page.locator("#citations").is_visible()
+
+
+def test_document_picker_with_two_documents(page, two_doc_server_url, artifacts):
+    from tests.web.conftest import HOSTILE_ORG
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(two_doc_server_url + "/")
+    picker = page.locator("#doc-picker")
+    picker.wait_for(timeout=60_000)
+
+    ask(page, "公务用车运行费是多少？")             # no document chosen: the engine asks which one
+    assert HOSTILE_ORG in page.locator("#answer-chat").inner_text()
+
+    picker.locator("input").click()
+    page.get_by_role("option", name=re.compile("测试单位")).click()
+    page.wait_for_timeout(500)
+    ask(page, "公务用车运行费是多少？")
+    page.locator("#citations label").first.wait_for(timeout=10_000)
+    assert EXPECT_VALUE in re.sub(r"\s+", " ", page.locator("#answer-chat").inner_text())
+    assert page.locator("svg[onload], #answer-chat b, #doc-picker b, #evidence-caption b").count() == 0
+    assert dialogs == []
+    page.screenshot(path=str(artifacts / "web-two-documents.png"), full_page=True)

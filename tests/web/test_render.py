@@ -74,3 +74,22 @@ def test_chart_frame_keeps_label_order():
     frame = chart_frame({"kind": "bar", "labels": ["人员经费", "公用经费"], "values": [280.4, 11.33], "unit": "万元"})
     assert frame["项目"].tolist() == ["人员经费", "公用经费"] and frame["数值"].tolist() == [280.4, 11.33]
     assert chart_frame(None) is None
+
+
+def test_handlers_keep_one_conversation_per_session(service):
+    from app.engine import Conversation
+    from app.web import ChatHandlers
+    h = ChatHandlers(service)
+    box, chat, transcript, conv, cites, radio, caption, table, plot = h.ask("公务用车运行费是多少？", [], None, [], None)
+    assert box == "" and isinstance(conv, Conversation) and cites[0]["table"] in ("表10", "表6")
+    assert chat[0] == {"role": "user", "content": "公务用车运行费是多少？"} and "2.14" in chat[1]["content"]
+    out = h.ask("公务接待费呢？", transcript, conv, cites, None)
+    assert out[3] is conv and len(out[1]) > len(chat)
+    assert h.clear()[2] is not conv
+
+
+def test_handlers_refuse_overlong_questions(service):
+    import gradio as gr
+    from app.web import ChatHandlers
+    with pytest.raises(gr.Error):
+        ChatHandlers(service).ask("问" * 10_000, [], None, [], None)
