@@ -105,14 +105,15 @@ def open_service(settings: Settings, sample: bool = True) -> EngineService:
 
 # ── rendering: pure functions from the contract to what the page shows ───────────────────────────
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~$-])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#!|~$])")
 
 
 def escape_text(text: str) -> str:
     """Plain text (a question, a row name) → markdown that shows exactly that text."""
     text = html.escape(str(text), quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"^(\s*)(\d+)\.(?=\s|$)", r"\1\2\\.", text, flags=re.M)
+    text = re.sub(r"^(\s*)([-+=])", r"\1\\\2", text, flags=re.M)          # list items, setext rules
+    return re.sub(r"^(\s*)(\d+)\.(?=\s|$)", r"\1\2\\.", text, flags=re.M)   # ordered lists
 
 
 def safe_markdown(markdown: str) -> str:
@@ -210,6 +211,34 @@ def evidence_caption(table: Table, citation: Citation) -> str:
     return f"**{escape_text(table.id)} {escape_text(table.title)}**（单位：{escape_text(table.unit)}）{where}{found}"
 
 
+def cited_sections(doc: BudgetDocument, citation: Citation) -> list:
+    """The narrative paragraphs a citation without a table points at (by source lines, else heading path)."""
+    by_source = [sec for sec in doc.sections if citation.source and sec.source == citation.source]
+    if by_source:
+        return by_source
+    lines = re.findall(r"\d+", citation.source or "")
+    if lines:
+        first, last = int(lines[0]), int(lines[-1])
+        overlap = [sec for sec in doc.sections if sec.line_start <= last and sec.line_end >= first]
+        if overlap:
+            return overlap
+    title = _norm(citation.title)
+    return [sec for sec in doc.sections if title and title in _norm(" › ".join(sec.path))][:3]
+
+
+def narrative_evidence(doc: BudgetDocument, citation: Citation) -> str:
+    """Markdown for a narrative citation: heading path and the paragraph text, quoted, as text."""
+    sections = cited_sections(doc, citation)
+    if not sections:
+        return f"未在文档中找到出处“{escape_text(citation.display)}”（{escape_text(citation.source)}）。"
+    parts = []
+    for sec in sections:
+        head = " › ".join(sec.path)
+        quoted = "\n".join("> " + escape_text(line) for line in sec.text.splitlines() if line.strip())
+        parts.append(f"**{escape_text(head)}**（原文 {escape_text(sec.source)}）\n\n{quoted}")
+    return "\n\n".join(parts)
+
+
 def chart_frame(chart: dict | None):
     """answer.chart → a DataFrame for gr.BarPlot (labels in the order given), or None."""
     import pandas as pd
@@ -267,9 +296,15 @@ class ChatHandlers:
             return "", self._hidden()
         c = Citation(**cites[int(index)])
         try:
-            table = self.service.load(c.doc).table(c.table)
-        except (BudgetQAError, KeyError, ValueError):
-            return f"出处 {escape_text(c.display)} 不是表格，或该表不存在。", self._hidden()
+            doc = self.service.load(c.doc)
+        except BudgetQAError as e:
+            return f"无法打开文档：{escape_text(str(e))}", self._hidden()
+        if not c.table:                     # a narrative paragraph, not a table
+            return narrative_evidence(doc, c), self._hidden()
+        try:
+            table = doc.table(c.table)
+        except KeyError:
+            return f"文档中没有 {escape_text(c.table)}（出处 {escape_text(c.display)}）。", self._hidden()
         return evidence_caption(table, c), self.gr.update(value=evidence_table(table, c), visible=True)
 
     def ask(self, question, messages, conv, cites, doc_id):
@@ -314,7 +349,7 @@ def create_app(service: EngineService):
         with gr.Row(equal_height=False):
             with gr.Column(scale=1, min_width=360):
                 chat = gr.Chatbot(label="对话", elem_id="answer-chat", height=520, sanitize_html=True,
-                                  render_markdown=True, latex_delimiters=[], layout="bubble",
+                                  render_markdown=True, latex_delimiters=[], layout="bubble", buttons=["copy_all"],
                                   placeholder="请输入关于预算公开的问题，例如“公务用车运行费是多少？”")
                 with gr.Row():
                     box = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送", scale=5,

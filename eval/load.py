@@ -210,7 +210,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=30.0)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     args = p.parse_args(argv)
-    questions = read_questions(args.questions)
+    if args.questions == str(DEFAULT_QUESTIONS) and not DEFAULT_QUESTIONS.exists():
+        from app.web import EXAMPLES
+        print(f"{DEFAULT_QUESTIONS} not found: using the page's example questions", file=sys.stderr)
+        questions = [{"question": q} for q in EXAMPLES]
+    else:
+        questions = read_questions(args.questions)
     if args.serve:
         with LocalServer() as url:
             report = run_load(url, questions, args.clients, args.seconds)

@@ -93,3 +93,12 @@ def test_handlers_refuse_overlong_questions(service):
     from app.web import ChatHandlers
     with pytest.raises(gr.Error):
         ChatHandlers(service).ask("问" * 10_000, [], None, [], None)
+
+
+def test_narrative_citation_shows_the_paragraph_as_text(sample_doc):
+    from app.web import narrative_evidence
+    sec = next(s for s in sample_doc.sections if len(s.text) > 20)
+    c = Citation(sample_doc.doc_id, "", " › ".join(sec.path), "", "", sec.source)
+    out = narrative_evidence(sample_doc, c)
+    assert sec.source in out and "> " in out
+    assert "未在文档中找到" in narrative_evidence(sample_doc, Citation("d", "", "无此标题", "", "", ""))
