@@ -1,0 +1,230 @@
+"""Load test for POST /api/ask: N concurrent clients sending the dev questions for a given time.
+
+    python -m eval.load --url http://127.0.0.1:7860 --clients 20 --seconds 30 [QUESTIONS.jsonl]
+    python -m eval.load --serve --clients 20 --seconds 30      # starts `budgetqa serve` on a temp data dir
+
+First every question is asked once by a single client (the reference answers), then the clients
+send the questions round-robin until the time is up. Reports throughput, p50/p95 latency, errors,
+and whether every answer is identical to the single-client one. Loopback addresses only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev-questions.jsonl"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MAX_REQUESTS_PER_CLIENT = 100_000       # a bound on every loop, whatever the duration
+
+
+@dataclass
+class LoadReport:
+    clients: int
+    seconds: float
+    questions: int
+    requests: int = 0
+    throughput: float = 0.0             # answered requests per second
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    max_ms: float = 0.0
+    errors: int = 0
+    mismatches: int = 0
+    identical: bool = True
+    error_examples: list[str] = field(default_factory=list)
+    mismatch_examples: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0 and self.mismatches == 0 and self.requests > 0
+
+    def summary(self) -> str:
+        lines = [f"{self.clients} clients × {self.seconds:.0f} s, {self.questions} questions: "
+                 f"{self.requests} requests, {self.throughput:.1f} req/s, p50 {self.p50_ms:.1f} ms, "
+                 f"p95 {self.p95_ms:.1f} ms, max {self.max_ms:.1f} ms, {self.errors} errors, "
+                 f"answers identical to single-client: {'yes' if self.identical else f'no ({self.mismatches})'}"]
+        lines += [f"  error: {e}" for e in self.error_examples]
+        lines += [f"  mismatch: {m}" for m in self.mismatch_examples]
+        return "\n".join(lines)
+
+
+def read_questions(path: str | Path) -> list[dict]:
+    """[{"question", "doc"?}] from a JSONL question file (one object a line, like shared/eval/*.jsonl)."""
+    out = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            raise ValueError(f"{path}:{n}: each line needs a \"question\" string")
+        out.append({"question": item["question"], **({"doc": item["doc"]} if item.get("doc") else {})})
+    if not out:
+        raise ValueError(f"{path}: no questions")
+    return out
+
+
+def check_loopback(url: str) -> None:
+    host = urlparse(url).hostname or ""
+    if host not in LOOPBACK:
+        raise ValueError(f"{url}: the load script only talks to loopback addresses (127.0.0.1, localhost)")
+
+
+def _percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return 0.0
+    k = min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))
+    return sorted_values[k]
+
+
+def run_load(url: str, questions: list[dict], clients: int = 20, seconds: float = 30.0,
+             timeout: float = 30.0) -> LoadReport:
+    import httpx
+    check_loopback(url)
+    if clients < 1 or seconds <= 0:
+        raise ValueError("clients must be ≥ 1 and seconds > 0")
+    endpoint = url.rstrip("/") + "/api/ask"
+    with httpx.Client(timeout=timeout) as http:
+        reference = []
+        for q in questions:
+            r = http.post(endpoint, json=q)
+            r.raise_for_status()
+            reference.append(r.json())
+
+    report = LoadReport(clients=clients, seconds=seconds, questions=len(questions))
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(k: int) -> None:
+        mine, errors, mismatches = [], [], []
+        with httpx.Client(timeout=timeout) as http:
+            for i in range(MAX_REQUESTS_PER_CLIENT):
+                if time.monotonic() >= deadline:
+                    break
+                n = (k + i) % len(questions)
+                start = time.perf_counter()
+                try:
+                    r = http.post(endpoint, json=questions[n])
+                    elapsed = (time.perf_counter() - start) * 1000
+                    if r.status_code != 200:
+                        errors.append(f"{questions[n]['question']}: HTTP {r.status_code} {r.text[:120]}")
+                        continue
+                    mine.append(elapsed)
+                    if r.json() != reference[n]:
+                        mismatches.append(f"{questions[n]['question']}: {r.text[:160]}")
+                except httpx.HTTPError as e:
+                    errors.append(f"{questions[n]['question']}: {type(e).__name__} {e}")
+        with lock:
+            latencies.extend(mine)
+            report.errors += len(errors)
+            report.mismatches += len(mismatches)
+            report.error_examples = (report.error_examples + errors)[:3]
+            report.mismatch_examples = (report.mismatch_examples + mismatches)[:3]
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(seconds + timeout + 5)
+    wall = time.monotonic() - started
+    latencies.sort()
+    report.requests = len(latencies) + report.errors
+    report.throughput = len(latencies) / wall if wall else 0.0
+    report.p50_ms, report.p95_ms = _percentile(latencies, 0.50), _percentile(latencies, 0.95)
+    report.max_ms = latencies[-1] if latencies else 0.0
+    report.identical = report.mismatches == 0
+    return report
+
+
+class LocalServer:
+    """`budgetqa serve` on a free loopback port with a temporary data dir (the built-in sample)."""
+
+    def __init__(self, data_dir: str | None = None, startup_timeout: float = 90, log_path: str | None = None):
+        self.data_dir = data_dir
+        self.log_path = log_path
+        self.startup_timeout = startup_timeout
+        self.proc: subprocess.Popen | None = None
+        self._tmp: tempfile.TemporaryDirectory | None = None
+
+    def __enter__(self) -> str:
+        import httpx
+        if self.data_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="budgetqa-load-")
+            self.data_dir = self._tmp.name
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen([sys.executable, "-m", "app.cli", "--data-dir", self.data_dir, "serve",
+                                      "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                     env={**os.environ, "PYTHONPATH": str(ROOT)})
+        if log is not subprocess.DEVNULL:
+            log.close()
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"budgetqa serve exited with {self.proc.returncode}{self._log_tail()}")
+            try:
+                if httpx.get(url + "/api/health", timeout=2).status_code == 200:
+                    return url
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        self.__exit__()
+        raise RuntimeError(f"budgetqa serve did not answer within {self.startup_timeout:.0f} s{self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        if not self.log_path or not Path(self.log_path).exists():
+            return ""
+        return ": " + Path(self.log_path).read_text(errors="replace")[-1500:]
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m eval.load", description=__doc__.split("\n\n")[0])
+    p.add_argument("questions", nargs="?", default=str(DEFAULT_QUESTIONS), help="JSONL question file")
+    p.add_argument("--url", default="http://127.0.0.1:7860", help="a running budgetqa serve (loopback only)")
+    p.add_argument("--serve", action="store_true", help="start budgetqa serve on a temp data dir instead")
+    p.add_argument("--clients", type=int, default=20)
+    p.add_argument("--seconds", type=float, default=30.0)
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = p.parse_args(argv)
+    if args.questions == str(DEFAULT_QUESTIONS) and not DEFAULT_QUESTIONS.exists():
+        from app.web import EXAMPLES
+        print(f"{DEFAULT_QUESTIONS} not found: using the page's example questions", file=sys.stderr)
+        questions = [{"question": q} for q in EXAMPLES]
+    else:
+        questions = read_questions(args.questions)
+    if args.serve:
+        with LocalServer() as url:
+            report = run_load(url, questions, args.clients, args.seconds)
+    else:
+        report = run_load(args.url, questions, args.clients, args.seconds)
+    print(json.dumps({**asdict(report), "ok": report.ok}, ensure_ascii=False, indent=1) if args.json
+          else report.summary())
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
