@@ -3,7 +3,6 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-SAMPLE := data/samples/hejing-shebao-2025.txt
 export OMP_WAIT_POLICY ?= passive
 export HF_HUB_OFFLINE ?= 1
 
@@ -19,10 +18,10 @@ $(STAMP): pyproject.toml constraints.txt
 setup: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/budgetqa ingest $(SAMPLE)
-	$(BIN)/budgetqa tables hejing-shebao-2025 表1
+	$(BIN)/budgetqa serve
 
 test: $(STAMP)
+	sh tests/web/install_browser.sh || echo "chromium could not be installed: the browser tests will skip"
 	$(BIN)/python -m pytest
 
 clean:

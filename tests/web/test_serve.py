@@ -32,4 +32,5 @@ def test_conversations_are_kept_apart(service):
     from app.engine import Conversation
     a, b = Conversation(), Conversation()
     service.ask("公务用车运行费是多少？", conversation=a)
-    assert b.history == [] and b.doc_id is None
+    assert a.context.items and a.context.items[0].label == "公务用车运行费"
+    assert b.context.items == () and b.doc_id is None
