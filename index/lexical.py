@@ -94,13 +94,23 @@ def add_words(words) -> None:
 
 
 def tokenize(text: str) -> list[str]:
-    """Search-mode jieba tokens of ``text``: long dictionary words and their parts, minus stopwords."""
+    """Search-mode tokens of ``text``: jieba's words, each followed by the dictionary words inside it
+    (all lengths, unlike jieba's cut_for_search: "机关事业单位基本养老保险缴费支出" also yields
+    "机关事业单位基本养老保险缴费"), minus stopwords and punctuation."""
     import jieba
+    freq = jieba.dt.FREQ
     tokens = []
-    for t in jieba.cut_for_search(normalise(text)):
-        t = t.strip().lower()
-        if t and t not in STOPWORDS and _TOKEN.fullmatch(t):
-            tokens.append(t)
+    for word in jieba.cut(normalise(text)):
+        word = word.strip().lower()
+        if not word or not _TOKEN.fullmatch(word):
+            continue
+        if word not in STOPWORDS:
+            tokens.append(word)
+        for n in range(2, len(word)):
+            for i in range(len(word) - n + 1):
+                part = word[i:i + n]
+                if freq.get(part) and part not in STOPWORDS:
+                    tokens.append(part)
     return tokens
 
 
