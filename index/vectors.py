@@ -118,3 +118,16 @@ def where_clause(conditions: dict[str, Any]) -> dict | None:
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def langchain_vectorstore(settings):
+    """The chunk collection as a langchain-chroma ``Chroma`` store using our embedder (query side for
+    queries), e.g. ``langchain_vectorstore(s).as_retriever(search_kwargs={"k": 5, "filter": {"table": "表6"}})``.
+    Raises ``IndexMismatch`` like ``open_collection``."""
+    from langchain_chroma import Chroma
+    from index.embed import LangChainEmbeddings
+    client = client_for(settings)
+    open_collection(client, settings.embedder)
+    return Chroma(client=client, collection_name=COLLECTION,
+                  embedding_function=LangChainEmbeddings(embedder_from_setting(settings.embedder)),
+                  collection_metadata={"hnsw:space": "cosine"})

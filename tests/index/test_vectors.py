@@ -45,3 +45,12 @@ def test_where_clause():
     assert where_clause({}) is None
     assert where_clause({"doc": "a"}) == {"doc": "a"}
     assert where_clause({"doc": ["a", "b"], "year": 2025}) == {"$and": [{"doc": {"$in": ["a", "b"]}}, {"year": 2025}]}
+
+
+def test_langchain_chroma_retriever_uses_our_embedder_and_filters(hash_index):
+    from index.vectors import langchain_vectorstore
+    settings, _, index = hash_index
+    store = langchain_vectorstore(settings)
+    docs = store.as_retriever(search_kwargs={"k": 3, "filter": {"table": "表6"}}).invoke("住房公积金")
+    assert len(docs) == 3 and {d.metadata["table"] for d in docs} == {"表6"}
+    assert docs[0].metadata["row_name"] == index.search("住房公积金", k=1, filters={"table": "表6"}, mode="dense")[0].row_name
