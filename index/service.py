@@ -116,13 +116,20 @@ def searcher(settings, store=None) -> HybridIndex:
     key = _key(settings)
     with _lock:
         current = _searchers.get(key)
-        if current is not None and current.collection.count() == current.count:
+        if current is not None and _unchanged(current):
             return current
         configure_jieba(settings.data_dir / "jieba")
         collection = open_collection(client_for(settings), settings.embedder)
         current = HybridIndex(collection, embedder_from_setting(settings.embedder))
         _searchers[key] = current
         return current
+
+
+def _unchanged(index: HybridIndex) -> bool:
+    try:
+        return index.collection.count() == index.count
+    except Exception:            # the collection was dropped (e.g. a rebuild in another process)
+        return False
 
 
 def _invalidate(settings) -> None:

