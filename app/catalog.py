@@ -63,6 +63,7 @@ class Fact:
     sentence: str
     section: int                  # index into BudgetDocument.sections
     lead: str = ""                # the end of the previous clause ("车辆 1 辆，价值 17.45 万元")
+    in_reason: bool = False       # stated inside a "主要原因…" explanation, not a budget item
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ def _facts(sections: tuple[Section, ...]) -> list[Fact]:
                     continue
                 lead = re.sub(r"[\d.\s]+", "", sentence[max(start - 12, 0):max(start - 1, 0)])
                 out.append(Fact(Decimal(m.group(1)), m.group(2), before, sentence[m.end():end].strip()[:10],
-                                sentence.strip(), k, lead[-8:]))
+                                sentence.strip(), k, lead[-8:], "原因" in sentence[:m.start()]))
     return out
 
 

@@ -24,6 +24,22 @@ from index.store import DocumentInfo, Store
 MAX_QUESTION = 500
 
 
+class LazySearch:
+    """The hybrid index, opened on first use (loading the embedder costs start-up time otherwise)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._index = None
+
+    def __call__(self, query: str, k: int = 5, filters=None):
+        if self._index is None:
+            if not (self.settings.chroma_url or self.settings.chroma_dir.exists()):
+                return []
+            from index.service import searcher
+            self._index = searcher(self.settings)
+        return self._index.search(query, k=k, filters=filters)
+
+
 @dataclass
 class Conversation:
     """State kept between turns of one conversation (the CLI session, a browser session)."""
@@ -32,10 +48,11 @@ class Conversation:
 
 
 class Engine:
-    def __init__(self, store: Store, settings: Settings | None = None, llm_planner=None):
+    def __init__(self, store: Store, settings: Settings | None = None, llm_planner=None, search=None):
         self.store = store
         self.settings = settings
         self.llm_planner = llm_planner
+        self.search = search          # hybrid search(query, k, filters) for words the rules cannot link
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Engine":
@@ -43,7 +60,7 @@ class Engine:
         if settings.llm:
             from app.llm import LLMPlanner
             planner = LLMPlanner.from_setting(settings.llm)
-        return cls(Store(settings.store_path), settings, planner)
+        return cls(Store(settings.store_path), settings, planner, LazySearch(settings))
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.documents()
@@ -78,14 +95,14 @@ class Engine:
         cat = catalog_for(self.store.load(doc_id))
         if ctx.doc_id != doc_id:
             ctx = Context(doc_id)
-        plans = make_plans(question, cat, ctx)
+        plans = make_plans(question, cat, ctx, self.search)
         results = [self._run(p, cat) for p in plans]
         if (self.llm_planner is not None and plans[0].status == "answered"
                 and all(r.status != "answered" for r in results)):
             plans = self.llm_planner.plan(question, cat, plans)
             results = [self._run(p, cat) for p in plans]
         answer = compose(question, results, cat)
-        if self.llm_planner is not None and answer.status == "answered":
+        if self.llm_planner is not None and answer.status == "answered" and self.llm_planner.phrase_enabled:
             answer = self.llm_planner.phrase(answer)
         last = next((p for p in reversed(plans) if p.items), None)
         conv.doc_id = doc_id if doc is None and conv.doc_id is None and len(docs) > 1 else conv.doc_id

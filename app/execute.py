@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from app.catalog import Catalog, CellRef, Change, Fact
@@ -169,10 +169,12 @@ STOP_BIGRAMS = {"多少", "是多", "少钱", "有多", "多少人", "一下", "
 STOP_CHARS = set("的是有多少几个吗呢请问一下单位预算")
 
 
-def best_fact(cat: Catalog, words: str, context: list[str], units: tuple[str, ...] | None) -> Fact | None:
+
+def best_fact(cat: Catalog, words: str, context: list[str], units: tuple[str, ...] | None,
+              min_cover: float = 0.5) -> Fact | None:
     """The narrative figure the words ask about: words matched in the clause before the figure
     count most (those right before it more), words after it less; rare words more than common."""
-    facts = [f for f in cat.facts if units is None or f.unit in units]
+    facts = [f for f in cat.facts if (units is None or f.unit in units) and not f.in_reason]
     if not facts:
         return None
     df = Counter(b for f in cat.facts for b in _bigrams(f.before + f.unit + f.after) | set(f.before + f.after))
@@ -204,9 +206,9 @@ def best_fact(cat: Catalog, words: str, context: list[str], units: tuple[str, ..
         if any(c and c in f.sentence for c in context):
             return True
         label = _bigrams(f.before + f.unit + f.after + f.lead)
-        if units is not None:
+        if units is not None and "万元" not in units and min_cover <= 0.5:   # a specific unit was asked
             return bool(q & label) or len(chars & set(f.before[-6:])) >= 2
-        return bool(content) and len(content & label) * 2 >= len(content)
+        return bool(content) and len(content & label) >= min_cover * len(content)
 
     ranked = sorted((f for f in facts if names_it(f)), key=lambda f: (-score(f), f.section))
     if not ranked:
@@ -279,6 +281,10 @@ def item_figure(cat: Catalog, item: Item, ref: CellRef | None = None, unit: str 
 
 
 def _lookup(plan: Plan, cat: Catalog, res: Result) -> None:
+    searched = plan.items and all(i.kind == "search" for i in plan.items)
+    if searched and best_fact(cat, plan.words, [], ("万元", "元"), min_cover=0.75) is not None:
+        plan = replace(plan, items=())    # the narrative names it exactly; the search only resembles it
+        res.notes.clear()
     if not any(i.refs for i in plan.items) and plan.words:
         _fact(plan, cat, res)             # nothing in the tables: perhaps the narrative states it
         res.extra["as"] = "fact"
@@ -480,12 +486,12 @@ def _why(plan: Plan, cat: Catalog, res: Result) -> None:
 
 
 FACT_UNITS_FOR = (
-    (r"价值|多少钱|金额|资金|经费|费用|万元", ("万元", "元")),
+    (r"标准", ("元/月/人", "元/人/月", "元")),
+    (r"价值|多少钱|金额|资金|经费|费用|万元|钱", ("万元", "元")),
     (r"多少人|几人|人数|几名|在职|退休|离休|编制|人有多少|人员有多少", ("人", "名")),
     (r"几个|多少个|科室|机构", ("个",)),
     (r"几辆|车辆|多少辆", ("辆",)),
     (r"平方米|面积|房屋", ("平方米",)),
-    (r"标准", ("元/月/人", "元/人/月", "元")),
 )
 
 

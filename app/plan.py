@@ -31,14 +31,14 @@ COLUMN_WORDS = ("基本支出", "项目支出", "人员经费", "公用经费", 
                 "国有资本经营预算", "财政专户（教育收费）", "单位资金")
 BUDGET_WORDS = re.compile(r"预算|经费|支出|收入|拨款|资金|费|科目|人数|人员|科室|编制|采购|资产|绩效|结转|结余|"
                           r"三公|项目|补助|补贴|工资|万元|元|标准|车辆|房屋|面积|单位|部门|合计|总计|多少|机构|"
-                          r"原因|上年|去年|增加|减少|增长|下降|比例|占比|人均|金额|数额|budget|\d")
+                          r"原因|上年|去年|增加|减少|增长|下降|比例|占比|人均|金额|数额|钱|花|开支|开销|budget|\d")
 
 
 @dataclass(frozen=True)
 class Item:
     label: str                     # the catalog label linked to
     refs: tuple[CellRef, ...]      # candidate cells, primary first
-    kind: str = "row"              # table | column | row | project | code | fuzzy
+    kind: str = "row"              # table | column | row | project | code | fuzzy | search
     span: tuple[int, int] = (-1, -1)  # where the question names it (for qualifiers)
 
 
@@ -171,6 +171,25 @@ def fuzzy_items(q: str, catalog: Catalog, cutoff: float = 0.8) -> list[Item]:
     return [Item(best[1], e.refs, "fuzzy")]
 
 
+def search_items(q: str, catalog: Catalog, search) -> list[Item]:
+    """The hybrid search's top table row, when the lexical and the dense side both rank it near the
+    top (either alone confuses near-identical names, so one signal is not enough)."""
+    try:
+        hits = search(q, k=5, filters={"doc": catalog.doc.doc_id, "kind": "row"})
+    except Exception:            # no index yet, or the Chroma server is down: rules only
+        return []
+    for h in hits[:1]:
+        if h.dense_rank is None or h.lexical_rank is None or h.dense_rank > 2 or h.lexical_rank > 2:
+            return []
+        row = catalog.doc.table(h.table).rows[h.row_index]
+        if row.name in ("合计", "总计"):
+            return []
+        entry = catalog.entries.get(row.project or row.name)
+        refs = entry.refs if entry else (CellRef(h.table, h.row_index, 0),)
+        return [Item(row.label, refs, "search")]
+    return []
+
+
 def qualify(items: list[Item], catalog: Catalog, text: str = "") -> list[Item]:
     """'卫生健康支出的基本支出' → the 基本支出 cell of the 卫生健康支出 row (the column word right
     after the row's name, joined by nothing or 的/中的/里的)."""
@@ -258,7 +277,7 @@ FACT_HINT = re.compile(PEOPLE + r"|几个|多少个|科室|机构|车辆|几辆|
                        r"家具|资产|价值|设备|绩效|指标|目标|编制|在职|退休|离休|联系人|负责人|月/人|元/月")
 
 
-def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool) -> Plan:
+def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool, search=None) -> Plan:
     doc = catalog.doc
     items, rest = link_items(q, catalog)
     op, extra = detect_op(rest, len(items))
@@ -272,8 +291,16 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
             return Plan(op, doc.doc_id, status="refused",
                         reason=f"文档是{doc.org}{doc.year}年{doc.kind}，没有{y}年的数据。")
     fact_like = bool(FACT_HINT.search(rest))
+    notes: tuple[str, ...] = ()
     if not items and op not in ("list", "rank", "count"):
         items = fuzzy_items(_core(rest), catalog)
+    money = bool(re.search(r"钱|费|经费|金额|开支|开销|花了|多少元|万元", rest))
+    counting = bool(re.search(PEOPLE + r"|几个|多少个|几辆|多少辆|面积|平方米|标准", rest))
+    if (not items and (not fact_like or (money and not counting)) and search is not None and _core(rest)
+            and not (ctx.items and _is_follow_up(q))):
+        items = search_items(q, catalog, search)
+        if items:
+            notes = (f"问题中的说法按检索理解为“{items[0].label}”。",)
     items = qualify(items, catalog, apply_synonyms(q, catalog.labels()))
     if op in ("lookup", "multi") and len([i for i in items if i.refs]) == 1 and re.search(r"分别|各项|各个|每个|每项|每一项|明细|各多少|各是多少|哪几|哪两", q):
         op = "list"
@@ -287,12 +314,13 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
     if um:
         unit = next(g for g in um.groups() if g) if any(um.groups()) else "元"
     words = re.sub(r"是多少|多少|是什么|有没有|请问|吗|呢|的|[？?。，,！!]", " ", rest).strip()
-    if op in ("lookup", "count", "multi") and fact_like and not _table_unit_question(rest, items):
+    if op in ("lookup", "count", "multi") and fact_like and not _table_unit_question(rest, items) \
+            and not (items and items[0].kind == "search"):
         op = "fact"
     if op in ("per_person", "per_month") and not items:
         op = "fact"                    # "补助标准是每人每月多少钱": a stated standard, not a division
     return Plan(op, doc.doc_id, tuple(items), unit=unit, words=words, inherited=inherited,
-                text=apply_synonyms(q, catalog.labels()), **extra)
+                text=apply_synonyms(q, catalog.labels()), notes=notes, **extra)
 
 
 def _core(text: str) -> str:
@@ -317,12 +345,12 @@ def _is_follow_up(q: str) -> bool:
     return bool(FOLLOW_UP.search(q.strip()))
 
 
-def make_plans(question: str, catalog: Catalog, ctx: Context) -> list[Plan]:
+def make_plans(question: str, catalog: Catalog, ctx: Context, search=None) -> list[Plan]:
     q_all = normalise_question(question)
     plans: list[Plan] = []
     local = Context(ctx.doc_id, ctx.items, ctx.op)
     for k, part in enumerate(split_parts(q_all)):
-        p = plan_part(question, part, catalog, local, first=(k == 0))
+        p = plan_part(question, part, catalog, local, first=(k == 0), search=search)
         if k > 0 and not p.items and plans:
             p = replace(p, items=plans[-1].items)
         if k > 0 and p.op == "lookup" and plans and plans[-1].op in ("compare",) and re.search(r"多少", part):

@@ -92,3 +92,22 @@ def test_dev_questions(engine):
     wrong = [(q["id"], q["question"], engine.ask(q["question"], doc=q["doc"]).to_dict())
              for q in rows if not score(q, engine.ask(q["question"], doc=q["doc"]).to_dict())]
     assert wrong == []
+
+
+def test_hybrid_search_links_colloquial_wording(engine):
+    """With a search function, everyday words reach the table row; a note says how they were read."""
+    from types import SimpleNamespace
+    row = engine.store.load("hejing-shebao-2025").table("表6").rows.index(
+        next(r for r in engine.store.load("hejing-shebao-2025").table("表6").rows if r.name == "差旅费"))
+
+    def fake_search(query, k=5, filters=None):
+        return [SimpleNamespace(table="表6", row_index=row, dense_rank=1, lexical_rank=1)]
+    from app.engine import Engine
+    e = Engine(engine.store, engine.settings, search=fake_search)
+    a = e.ask("出差的费用是多少？")
+    assert a.values[0].value == Decimal("0.91") and a.citations[0].table == "表6"
+    assert any("差旅费" in n for n in a.notes)
+
+    def disagreeing(query, k=5, filters=None):      # only one side ranks it first: not trusted
+        return [SimpleNamespace(table="表6", row_index=row, dense_rank=1, lexical_rank=4)]
+    assert Engine(engine.store, engine.settings, search=disagreeing).ask("出差的费用是多少？").status == "refused"
