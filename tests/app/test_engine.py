@@ -104,10 +104,10 @@ def test_hybrid_search_links_colloquial_wording(engine):
         return [SimpleNamespace(table="表6", row_index=row, dense_rank=1, lexical_rank=1)]
     from app.engine import Engine
     e = Engine(engine.store, engine.settings, search=fake_search)
-    a = e.ask("出差的费用是多少？")
+    a = e.ask("外出公干的开销是多少？")
     assert a.values[0].value == Decimal("0.91") and a.citations[0].table == "表6"
     assert any("差旅费" in n for n in a.notes)
 
     def disagreeing(query, k=5, filters=None):      # only one side ranks it first: not trusted
         return [SimpleNamespace(table="表6", row_index=row, dense_rank=1, lexical_rank=4)]
-    assert Engine(engine.store, engine.settings, search=disagreeing).ask("出差的费用是多少？").status == "refused"
+    assert Engine(engine.store, engine.settings, search=disagreeing).ask("外出公干的开销是多少？").status == "refused"
