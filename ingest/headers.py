@@ -13,6 +13,8 @@ from dataclasses import dataclass
 # role → words in the title that identify it (checked in this order)
 ROLE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sangong", ("三公",)),
+    ("procurement", ("政府采购",)),
+    ("admin_cost", ("机关运行经费",)),
     ("carryover", ("结转结余",)),
     ("fiscal_overview", ("财政拨款收支",)),
     ("overview", ("收支总体", "收支总表", "收支预算总表", "收支预算总体")),
@@ -30,7 +32,8 @@ ROLE_NAMES = {
     "fiscal_overview": "财政拨款收支总体情况", "gpb_expenditure": "一般公共预算支出情况",
     "gpb_basic": "一般公共预算基本支出情况", "gpb_project": "一般公共预算项目支出情况",
     "gov_fund": "政府性基金预算支出情况", "soe": "国有资本经营预算支出情况",
-    "sangong": "“三公”经费支出情况", "carryover": "上年结转结余情况", "other": "其他表",
+    "sangong": "“三公”经费支出情况", "carryover": "上年结转结余情况", "procurement": "政府采购预算",
+    "admin_cost": "机关运行经费", "other": "其他表",
 }
 
 _GRANT = "财政拨款（补助）"
@@ -51,6 +54,17 @@ LAYOUTS: tuple[tuple[str, ...], ...] = (
     ("合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"),
     ("预算数",),
     ("合计",),
+    # Shanghai (上海市区级部门预算, amounts in 元)
+    ("合计", "财政拨款收入", "事业收入", "事业单位经营收入", "其他收入"),
+    ("“三公”经费预算数/合计", "“三公”经费预算数/因公出国(境)费", "“三公”经费预算数/公务接待费",
+     "“三公”经费预算数/公务用车购置及运行费/小计", "“三公”经费预算数/公务用车购置及运行费/购置费",
+     "“三公”经费预算数/公务用车购置及运行费/运行费", "机关运行经费预算数"),
+    # Jiangsu (公开01表 …)
+    ("金额",),
+    ("合计", "基本支出", "项目支出", "单位预留机动经费", "结转下年资金"),
+    ("合计", "“三公”经费/小计", "“三公”经费/因公出国（境）费", "“三公”经费/公务用车购置及运行维护费/小计",
+     "“三公”经费/公务用车购置及运行维护费/公务用车购置费", "“三公”经费/公务用车购置及运行维护费/公务用车运行维护费",
+     "“三公”经费/公务接待费", "会议费", "培训费"),
 )
 
 TOTAL_LABELS = ("合计", "总计", "小计")
@@ -75,31 +89,53 @@ def normalise(text: str) -> str:
     return re.sub(r"\s", "", text).replace("(", "（").replace(")", "）")
 
 
-def _fits(columns: tuple[str, ...], header: str) -> int:
-    """Characters of the layout found in the header, or -1 when a label is missing."""
-    labels = {part for c in columns for part in c.split("/")}
-    if not all(normalise(label) in header for label in labels):
-        return -1
-    return sum(len(label) for label in labels)
+def _in_order(label: str, header: str) -> bool:
+    """The label's characters occur in order in the header (a cell wrapped and interleaved with
+    its neighbours: "因公出 … 国（境） … 费")."""
+    pos = 0
+    for ch in label:
+        pos = header.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def _fits(columns: tuple[str, ...], header: str) -> tuple[int, int] | None:
+    """How well a layout explains the header: (labels found only scattered in order, characters of
+    labels found whole); None when a label is missing. Fewer scattered labels win, then more text."""
+    scattered = exact = 0
+    for label in {normalise(part) for c in columns for part in c.split("/")}:
+        if label in header:
+            exact += len(label)
+        elif _in_order(label, header):
+            scattered += 1
+        else:
+            return None
+    return scattered, exact
 
 
 def layout_for(header: str, n_columns: int | None, side_by_side: bool, max_figures: int) -> Layout:
     h = normalise(header)
     if side_by_side:
-        expenditure_cols = LAYOUTS[7] if _fits(LAYOUTS[7][1:], h) > 0 else ("预算数",)
+        fit = _fits(LAYOUTS[7][1:], h)
+        expenditure_cols = LAYOUTS[7] if fit is not None and fit[0] == 0 else ("预算数",)
         if expenditure_cols == ("预算数",) and "预算数" not in h and "合计" in h:
             expenditure_cols = ("合计",)
         return Layout(expenditure_cols, {"收入": (0,), "支出": tuple(range(len(expenditure_cols)))}, True)
-    best, best_score = None, -1
+    best, best_key = None, None
     for columns in LAYOUTS:
         if n_columns is not None and len(columns) != n_columns:
             continue
         if n_columns is None and len(columns) < max_figures:
             continue
-        score = _fits(columns, h)
-        if score > best_score:
-            best, best_score = columns, score
-    if best is not None and best_score > 0:
+        fit = _fits(columns, h)
+        if fit is None or fit[1] == 0:
+            continue
+        key = (-fit[0], fit[1])
+        if best_key is None or key > best_key:
+            best, best_key = columns, key
+    if best is not None:
         return Layout(best, {}, True)
     n = n_columns or max_figures or 1
     return Layout(tuple(f"列{i + 1}" for i in range(n)), {}, False)

@@ -64,9 +64,14 @@ class Section:
     text: str
     line_start: int
     line_end: int
+    page_start: int = 0              # PDFs: the pages the paragraph is on
+    page_end: int = 0
 
     @property
     def source(self) -> str:
+        if self.page_start:
+            return f"p. {self.page_start}" if self.page_start == self.page_end else \
+                f"pp. {self.page_start}-{self.page_end}"
         if self.line_start == self.line_end:
             return f"line {self.line_start}"
         return f"lines {self.line_start}-{self.line_end}"

@@ -94,8 +94,10 @@ def sections_from_lines(numbered: list[tuple[int, str]]) -> list[Section]:
 def metadata_from_lines(lines: list[str], tables: list[RawTable] | tuple[RawTable, ...]) -> dict:
     """编制单位, 年度, 预算/决算, 单位/部门, read from the document itself."""
     joined = "\n".join(lines[:400])
-    orgs = Counter(m.group(1) for m in re.finditer(r"编制(?:单位|部门)[:：]\s*(\S+?)(?=\s|单位[:：]|$)",
-                                                   "\n".join(lines)))
+    orgs = Counter(m.group(1) for m in re.finditer(
+        r"(?:编制单位|编制部门|部门名称|预算主管部门|单位名称|预算单位|部门)[:：]\s*([^\s:：]+?)(?=\s|单\s*位\s*[:：]|$)",
+        "\n".join(lines)))
+    orgs.pop("", None)
     org = orgs.most_common(1)[0][0] if orgs else ""
     heading = re.search(r"(20\d\d)\s*年\s*度?\s*(\S+?)(?:单位|部门)?(?:概况|预算|决算)", joined)
     if not org and heading:
