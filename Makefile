@@ -22,7 +22,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	sh tests/web/install_browser.sh || echo "chromium could not be installed: the browser tests will skip"
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 clean:
 	rm -rf $(VENV) .budgetqa

@@ -34,8 +34,19 @@ TABLE_CONCEPTS: dict[str, tuple[tuple[tuple[str, ...], str, str | None], ...]] =
 
 FACT_UNITS = ("元/月/人", "元/人/月", "万元", "亿元", "平方米", "台（套）", "元", "人", "名", "个", "辆", "%",
               "项", "台", "套", "户", "次", "月")
-FACT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(" + "|".join(re.escape(u) for u in FACT_UNITS) + r")")
-YOY = re.compile(r"(?P<dir>增加|减少)\s*(?P<chg>\d+(?:\.\d+)?)\s*万元[，,]?\s*(?P<pdir>增长|下降)\s*-?(?P<pct>\d+(?:\.\d+)?)\s*%")
+FACT = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(" + "|".join(re.escape(u) for u in FACT_UNITS) + r")")
+_AMOUNT = r"(?P<chg>\d[\d,]*(?:\.\d+)?)\s*万元"
+_PERCENT = r"(?P<pdir>增长|下降|增加|减少)\s*-?\s*(?P<pct>\d+(?:\.\d+)?)\s*%"
+# "比上年预算减少 16.71 万元，下降 5.42%", "比2024年预算减少2,389.52万元", "与上年相比增加 2025.97 万元，
+# 增长 55.35 %", "公务接待费减少 0.14 万元，下降-100%" (the last only with its percentage), "与2024年预算持平"
+YOY = re.compile(r"(?:(?:比|较)(?:上年|上一年度?|去年|20\d{2}\s*年)?(?:度)?(?:预算执行数|预算数|预算|执行数)?|"
+                 r"与(?:上年|20\d{2}\s*年)(?:预算)?相比)\s*(?P<dir>增加|减少)\s*" + _AMOUNT +
+                 r"(?:[，,]?\s*" + _PERCENT + r")?|(?P<bdir>增加|减少)\s*(?P<bchg>\d[\d,]*(?:\.\d+)?)\s*万元[，,]?\s*"
+                 r"(?P<bpdir>增长|下降)\s*-?\s*(?P<bpct>\d+(?:\.\d+)?)\s*%|(?P<flat>(?:与|和)(?:上年|20\d{2}\s*年)(?:预算)?持平)")
+
+
+def _dec(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
 CLAUSE_BREAK = re.compile(r"[，。；：:,;！？]")
 
 
@@ -72,7 +83,7 @@ class Change:
     item: str
     current: Decimal | None
     change: Decimal               # signed: negative for 减少
-    percent: Decimal              # signed
+    percent: Decimal | None       # signed; None when the narrative states no percentage
     reason: str
     sentence: str
     section: int
@@ -114,6 +125,23 @@ def project_aliases(project: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def column_labels(path: str) -> list[str]:
+    """Names for a column of a one-row table: "…/公务用车购置及运行费/运行费" → 公务用车运行费; a group's
+    小计/合计 is named after the group ("“三公”经费预算数/合计" → “三公”经费)."""
+    parts = [p for p in path.split("/") if p]
+    leaf = parts[-1]
+    parent = parts[-2] if len(parts) > 1 else ""
+    out = []
+    if leaf in ("合计", "小计", "总计"):
+        if parent:
+            out.append(re.sub(r"预算数$", "", parent))
+    else:
+        out.append(re.sub(r"预算数$|\(境\)|（境）", lambda m: "（境）" if "境" in m.group(0) else "", leaf))
+        if parent.startswith("公务用车") and not leaf.startswith("公务用车"):
+            out.append("公务用车" + leaf)
+    return [o for o in out if len(o) >= 3]
+
+
 def build_catalog(doc: BudgetDocument) -> Catalog:
     found: dict[str, list[tuple[int, CellRef, str]]] = {}
 
@@ -140,6 +168,12 @@ def build_catalog(doc: BudgetDocument) -> Catalog:
                     if t.rows[r].group and t.rows[r].group == "收入" and c > 0:
                         continue
                     add(col.split("/")[-1], CellRef(t.id, r, c), "column", 100 + base)
+        data_rows = [i for i, r in enumerate(t.rows) if any(v is not None for v in r.values)]
+        if len(data_rows) == 1 and len(t.columns) > 1:     # a one-row table: its columns are the items
+            r = data_rows[0]
+            for c, col in enumerate(t.columns):
+                for label in column_labels(col):
+                    add(label, CellRef(t.id, r, c), "column", 50 + base)
         for i, row in enumerate(t.rows):
             if not row.name or (is_total(row.name) and row.name in ("合计", "总计")):
                 continue
@@ -197,7 +231,7 @@ def _facts(sections: tuple[Section, ...]) -> list[Fact]:
                         or (m.group(2) == "月" and before.endswith("年"))):
                     continue
                 lead = re.sub(r"[\d.\s]+", "", sentence[max(start - 12, 0):max(start - 1, 0)])
-                out.append(Fact(Decimal(m.group(1)), m.group(2), before, sentence[m.end():end].strip()[:10],
+                out.append(Fact(_dec(m.group(1)), m.group(2), before, sentence[m.end():end].strip()[:10],
                                 sentence.strip(), k, lead[-8:], "原因" in sentence[:m.start()]))
     return out
 
@@ -205,28 +239,41 @@ def _facts(sections: tuple[Section, ...]) -> list[Fact]:
 def _changes(sections: tuple[Section, ...], org: str) -> list[Change]:
     out = []
     for k, s in enumerate(sections):
+        previous = ""
         for sentence in _sentences(s.text):
+            before_yoy = sentence
             for m in YOY.finditer(sentence):
-                sign = -1 if m.group("dir") == "减少" else 1
-                psign = -1 if m.group("pdir") == "下降" else 1
+                direction = m.group("dir") or m.group("bdir")
+                amount = m.group("chg") or m.group("bchg") or "0"
+                pdir = m.group("pdir") or m.group("bpdir")
+                pct = m.group("pct") or m.group("bpct") or ("0" if m.group("flat") else None)
+                sign = -1 if direction == "减少" else 1
+                psign = -1 if pdir in ("下降", "减少") else 1
                 head = sentence[: m.start()]
                 head_clause = re.split(r"其中[:：]|[；;]", head)[-1]
                 current = None
-                amounts = list(re.finditer(r"(\d+(?:\.\d+)?)\s*万元", head_clause))
+                amounts = list(re.finditer(r"(\d[\d,]*(?:\.\d+)?)\s*万元", head_clause))
                 if amounts:
-                    current = Decimal(amounts[-1].group(1))
+                    current = _dec(amounts[-1].group(1))
                     item_text = head_clause[: amounts[-1].start()]
                 else:
                     item_text = head_clause
                 item = _item_name(item_text, org)
+                if not item and previous:     # "住房保障支出 5686.35万元。…与上年相比增加 2025.97 万元"
+                    earlier = list(re.finditer(r"(\d[\d,]*(?:\.\d+)?)\s*万元", previous))
+                    if earlier:
+                        current = current if current is not None else _dec(earlier[0].group(1))
+                        item = _item_name(previous[: earlier[0].start()], org)
                 reason = ""
                 rm = re.search(r"主要原因(?:是)?[:：]?\s*(.+?)(?:[。；;]|$)", sentence[m.end():])
                 if rm:
                     reason = rm.group(1).strip()
                 elif k + 1 < len(sections) and sections[k + 1].text.startswith("主要原因"):
                     reason = re.sub(r"^主要原因(?:是)?[:：]?", "", sections[k + 1].text).strip().rstrip("。")
-                out.append(Change(item, current, sign * Decimal(m.group("chg")),
-                                  psign * Decimal(m.group("pct")), reason, sentence.strip(), k))
+                out.append(Change(item, current, sign * _dec(amount),
+                                  None if pct is None else psign * Decimal(pct), reason, sentence.strip(), k))
+            if "万元" in before_yoy and not YOY.search(before_yoy):
+                previous = before_yoy      # the last sentence that states an amount
     return out
 
 

@@ -30,6 +30,10 @@ def _text(res: Result, cat: Catalog) -> str:
     op = x.get("as", p.op)
     year = f"{cat.doc.year}年" if cat.doc.year else ""
     if op in ("lookup", "multi"):
+        if x.get("in_wan") and len(figs) == 2:
+            f, wan = figs
+            t = cat.doc.table(f.cells[0].table)
+            return f"{year}{f.label}为 **{_amount(f)}**（合 {_amount(wan)}）（{t.id}《{t.title}》）。"
         if len(figs) == 1:
             f = figs[0]
             t = cat.doc.table(f.cells[0].table)
@@ -70,13 +74,14 @@ def _text(res: Result, cat: Catalog) -> str:
     if p.op == "count":
         return f"{figs[0].label}为 **{fmt(figs[0].value, '项')} 项**：{'、'.join(x['names'])}。"
     if p.op == "yoy":
-        ch = x["change"]
-        change, pct = figs[-2], figs[-1]
-        head = f"{year}{x['label']}为 {_amount(figs[0])}，" if len(figs) == 3 else f"{x['label']}"
+        ch, change, pct, current = x["change"], x["change_fig"], x["pct_fig"], x["current"]
+        head = f"{year}{x['label']}为 {_amount(current)}，" if current is not None else f"{x['label']}"
         direction = "增加" if ch.change >= 0 else "减少"
-        pdir = "增长" if ch.percent >= 0 else "下降"
+        rate = ""
+        if pct is not None:
+            rate = f"，{'增长' if ch.change >= 0 or (ch.percent or 0) > 0 else '下降'} **{_amount(pct)}**"
         reason = f"主要原因：{ch.reason}。" if ch.reason else ""
-        return f"{head}比上年预算{direction} **{_amount(change)}**，{pdir} **{_amount(pct)}**（据情况说明）。{reason}"
+        return f"{head}比上年预算{direction} **{_amount(change)}**{rate}（据情况说明）。{reason}"
     if p.op == "prior":
         current, change, prior = figs
         return (f"文档未直接列出上年数；据情况说明，本年{current.label.removeprefix('本年')} {_amount(current)}，"

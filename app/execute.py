@@ -293,6 +293,10 @@ def _lookup(plan: Plan, cat: Catalog, res: Result) -> None:
         ref = item.refs[0]
         fig = item_figure(cat, item, ref, unit=plan.unit)
         res.figures.append(fig)
+        if fig.unit == "元" and plan.unit is None and plan.op == "lookup":   # 元 tables: say it in 万元 too
+            v, u = convert(cat.value(ref), cat.doc.table(ref.table).unit, "万元")
+            res.figures.append(Figure(fig.label, rounded(v, u), u, fig.cells))
+            res.extra["in_wan"] = True
         res.cited_cells.append(ref)
         notes, cells = _alternatives(cat, item, ref)
         res.notes += notes
@@ -435,15 +439,29 @@ def _yoy(plan: Plan, cat: Catalog, res: Result) -> None:
         raise NotAnswerable(f"文档没有说明{item.label if item else '该项'}与上年相比的变化。")
     label = item.label.split("·")[0] if item else ch.item
     sec = (ch.section,)
+    current = None
     if item is not None:
         current = item_figure(cat, item)
         res.figures.append(current)
         res.cited_cells.append(item.refs[0])
-    res.figures += [Figure(f"{label}比上年{'增加' if ch.change >= 0 else '减少'}", abs(ch.change), "万元", sections=sec),
-                    Figure(f"{label}比上年{'增长' if ch.percent >= 0 else '下降'}", abs(ch.percent), "%", sections=sec)]
+    change = Figure(f"{label}比上年{'增加' if ch.change >= 0 else '减少'}", abs(ch.change), "万元", sections=sec)
+    res.figures.append(change)
+    pct = None
+    if ch.percent is not None:
+        pct = Figure(f"{label}比上年{'增长' if ch.percent >= 0 else '下降'}", abs(ch.percent), "%", sections=sec)
+    else:       # the narrative gives the amount only: the rate is our arithmetic over it
+        now = ch.current if ch.current is not None else (
+            convert(cat.value(item.refs[0]), cat.doc.table(item.refs[0].table).unit, "万元")[0] if item else None)
+        if now is not None and now - ch.change != 0:
+            rate = round_half_up(abs(ch.change) / (now - ch.change) * 100)
+            pct = Figure(f"{label}比上年{'增长' if ch.change >= 0 else '下降'}", rate, "%", change.cells, sec)
+            res.calculation = f"{fmt(abs(ch.change), '万元')} ÷ ({fmt(now, '万元')} {'−' if ch.change >= 0 else '+'} " \
+                              f"{fmt(abs(ch.change), '万元')}) = {fmt(rate, '%')}%"
+    if pct is not None:
+        res.figures.append(pct)
     res.cited_sections.append(ch.section)
     res.quote = ch.sentence
-    res.extra = {"change": ch, "label": label}
+    res.extra = {"change": ch, "label": label, "change_fig": change, "pct_fig": pct, "current": current}
 
 
 def _prior(plan: Plan, cat: Catalog, res: Result) -> None:

@@ -58,17 +58,17 @@ class Store:
 
     def save(self, doc: BudgetDocument) -> str:
         """Store ``doc``, replacing an earlier version: "added", "replaced" or "unchanged"."""
+        payload = json.dumps(to_dict(doc), ensure_ascii=False)
         with closing(self._connect()) as db:
-            old = db.execute("SELECT sha256 FROM documents WHERE doc_id = ?", (doc.doc_id,)).fetchone()
-            if old and old[0] == doc.sha256:
+            old = db.execute("SELECT payload FROM documents WHERE doc_id = ?", (doc.doc_id,)).fetchone()
+            if old and old[0] == payload:     # same file read the same way (a newer parser re-stores)
                 return "unchanged"
             with db:   # one transaction
                 db.execute("DELETE FROM cells WHERE doc_id = ?", (doc.doc_id,))
                 db.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
                 db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)",
                            (doc.doc_id, doc.org, doc.year, doc.kind, doc.scope, doc.unit,
-                            doc.source_file, doc.sha256, len(doc.tables),
-                            json.dumps(to_dict(doc), ensure_ascii=False)))
+                            doc.source_file, doc.sha256, len(doc.tables), payload))
                 db.executemany("INSERT INTO cells VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", _cells(doc))
         self._cache.pop(doc.doc_id, None)
         return "replaced" if old else "added"

@@ -193,6 +193,9 @@ def _read_table(lines: list[str], number: str, start: int, end: int, file: str, 
                     header.append(s)
                 continue
         data.append((lineno, s))
+    if not data:      # no figures at all: an empty table ("合 计" / "此表为空")
+        data = [(n, s) for n, s in rest if _is_total(s) or NOTE_START.match(s) or "为空" in s]
+        header = [h for h in header if not (_is_total(h) or NOTE_START.match(h) or "为空" in h)]
     header_text = " ".join(header)
     if side_by_side:
         rows, note = _side_by_side_rows(data, places)

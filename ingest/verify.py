@@ -181,6 +181,13 @@ def column_hints(t: Table, tables: tuple[Table, ...]) -> list[tuple[tuple[int, .
     if t.role == "sangong":
         hint([col(t, "政府性基金")], table_total("gov_fund"))
         hint([col(t, "国有资本经营预算")], table_total("soe"))
+        basic = by_role.get("gpb_basic")      # the vehicle running cost is also an 经济分类 row
+        running = next((c for c, name in enumerate(t.columns) if "运行" in name.split("/")[-1]), None)
+        r = find_row(basic, "公务用车运行维护费") if basic is not None else None
+        if running is not None and r is not None:
+            scale = {"元": Decimal(1), "万元": Decimal(10000)}
+            v = value(basic, r, 0) * scale.get(basic.unit, 1) / scale.get(t.unit, 1)
+            hints.append(((running,), v))
     if t.role == "fiscal_overview":
         hint([col(t, "政府性基金预算")], table_total("gov_fund"))
         hint([col(t, "国有资本经营预算")], table_total("soe"))
