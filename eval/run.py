@@ -109,7 +109,8 @@ def summary_text(run: EvalRun, show_wrong: int = 50) -> str:
     r = run.report
     refused_right, refused_total = r.refusals()
     lines = [f"{r.right}/{r.total} right ({_pct(r.right, r.total)})",
-             f"wrong figures stated: {r.wrong_figures}",
+             f"wrong figures stated: {r.wrong_figures}"
+             + (f" ({r.wrong_figures_on_refusals} where a refusal was expected)" if r.wrong_figures_on_refusals else ""),
              f"refusals right: {refused_right}/{refused_total}",
              "outcomes: " + ", ".join(f"{k} {v}" for k, v in r.outcomes().items() if v)]
     if run.errors:
@@ -145,7 +146,7 @@ def report_markdown(run: EvalRun) -> str:
     files = sorted({q.file for q in run.questions})
     out = ["# budgetqa eval", "", f"Question files: {', '.join(files)}", "",
            f"- right: **{r.right}/{r.total}** ({_pct(r.right, r.total)})",
-           f"- wrong figures stated: **{r.wrong_figures}**",
+           f"- wrong figures stated: **{r.wrong_figures}** ({r.wrong_figures_on_refusals} where a refusal was expected)",
            f"- refusals right: {refused_right}/{refused_total}",
            "- outcomes: " + ", ".join(f"{k} {v}" for k, v in r.outcomes().items()), "",
            "## By kind", "", "| kind | right | total | rate |", "|---|---:|---:|---:|"]

@@ -30,7 +30,7 @@ from app.contract import STATUSES
 from ingest.errors import BudgetQAError
 
 MONEY = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
-UNIT_ALIASES = {"万": "万元", "亿": "亿元", "％": "%", "名": "人", "㎡": "平方米", "m2": "平方米",
+UNIT_ALIASES = {"万": "万元", "亿": "亿元", "％": "%", "名": "人", "位": "人", "项": "个", "㎡": "平方米", "m2": "平方米",
                 "元/人/月": "元/月/人", "元/人·月": "元/月/人"}
 
 # outcomes of one question
@@ -96,6 +96,12 @@ class QuestionScore:
     missing_values: tuple[ExpectedValue, ...] = ()
     cites_ok: bool = True
     text_ok: bool = True
+    figure_stated: bool = False      # the answer stated at least one figure
+
+    @property
+    def wrong_figure(self) -> bool:
+        """A figure was stated where none of it was wanted: a wrong figure, or one where a refusal was due."""
+        return self.outcome == WRONG_FIGURE or (self.outcome == NOT_REFUSED and self.figure_stated)
 
     @property
     def right(self) -> bool:
@@ -105,7 +111,7 @@ class QuestionScore:
         return {"id": self.id, "kind": self.kind, "right": self.right, "outcome": self.outcome,
                 "expected_status": self.expected_status, "status": self.status,
                 "missing_values": [{"value": v.text, "unit": v.unit} for v in self.missing_values],
-                "cites_ok": self.cites_ok, "text_ok": self.text_ok}
+                "cites_ok": self.cites_ok, "text_ok": self.text_ok, "wrong_figure": self.wrong_figure}
 
 
 @dataclass
@@ -127,7 +133,13 @@ class EvalReport:
 
     @property
     def wrong_figures(self) -> int:
-        return self.outcomes()[WRONG_FIGURE]
+        """Answers that stated a figure that is not the expected one (including answers with figures
+        where a refusal was expected), apart from refusals and answers without figures."""
+        return sum(s.wrong_figure for s in self.scores)
+
+    @property
+    def wrong_figures_on_refusals(self) -> int:
+        return sum(s.wrong_figure and s.outcome == NOT_REFUSED for s in self.scores)
 
     def outcomes(self) -> dict[str, int]:
         counted = Counter(s.outcome for s in self.scores)
@@ -149,6 +161,7 @@ class EvalReport:
     def to_dict(self) -> dict:
         refused_right, refused_total = self.refusals()
         return {"total": self.total, "right": self.right, "wrong_figures": self.wrong_figures,
+                "wrong_figures_on_refusals": self.wrong_figures_on_refusals,
                 "refusals": {"right": refused_right, "total": refused_total},
                 "outcomes": self.outcomes(),
                 "by_kind": {k: {"right": r, "total": t} for k, (r, t) in self.by_kind().items()},
@@ -202,14 +215,15 @@ def score_answer(q: Question, answer: dict) -> QuestionScore:
     """Score one answer contract (``Answer.to_dict()``) against a question's expectation."""
     exp = q.expect
     status = answer.get("status", "")
-    base = dict(id=q.id, kind=q.kind, expected_status=exp.status, status=status)
+    values = [v for v in answer.get("values") or [] if isinstance(v, dict) and to_decimal(v.get("value")) is not None]
+    base = dict(id=q.id, kind=q.kind, expected_status=exp.status, status=status,
+                figure_stated=status == "answered" and bool(values))
     if exp.status != "answered":
         if status == exp.status:
             return QuestionScore(**base, outcome=RIGHT)
         return QuestionScore(**base, outcome=NOT_REFUSED if status == "answered" else WRONG_STATUS)
     if status != "answered":
         return QuestionScore(**base, outcome=MISSED, missing_values=exp.values)
-    values = [v for v in answer.get("values") or [] if isinstance(v, dict)]
     missing = tuple(ev for ev in exp.values if not value_found(ev, values))
     cited = {table_key(c.get("table", "")) for c in answer.get("citations") or [] if isinstance(c, dict)}
     cites_ok = not exp.cites or bool(cited & {table_key(t) for t in exp.cites})
