@@ -44,7 +44,7 @@ def cmd_eval(args) -> int:
 
 def cmd_bench(args) -> int:
     from eval.bench import main as bench_main
-    argv = (["--data-dir", args.data_dir] if args.data_dir else [])
+    argv = []                       # always a temporary data directory: the bench never touches --data-dir
     if args.questions:
         argv += ["--questions", *args.questions]
     argv += ["--no-baseline"] if args.no_baseline else []
