@@ -24,5 +24,8 @@ test: $(STAMP)
 	sh tests/web/install_browser.sh || echo "chromium could not be installed: the browser tests will skip"
 	$(BIN)/python -m pytest -q
 
+bench: $(STAMP)
+	$(BIN)/python -m eval.bench
+
 clean:
 	rm -rf $(VENV) .budgetqa
