@@ -115,6 +115,7 @@ def project_aliases(project: str) -> list[str]:
     number = re.search(r"[\[【〔(（]\d{4}[\]】〕)）]\s*\d+\s*号[)）]?$", project)
     if number:
         head = project[: number.start()]
+        out.append(head[-3:] + project[number.start():])         # the document number alone: 巴财企[2024]58号
         for cut in (2, 3, 4):
             base = head[:-cut].strip()
             if len(base) >= 4:
@@ -123,6 +124,11 @@ def project_aliases(project: str) -> list[str]:
                 if no_year != base and len(no_year) >= 6:
                     out.append(no_year)
     return list(dict.fromkeys(out))
+
+
+def normalise_brackets(text: str) -> str:
+    """Document numbers are written with [] 【】 〔〕 ［］ alike: one form for matching."""
+    return text.translate(str.maketrans("【】〔〕［］", "[][][]"))
 
 
 def column_labels(path: str) -> list[str]:
@@ -146,7 +152,7 @@ def build_catalog(doc: BudgetDocument) -> Catalog:
     found: dict[str, list[tuple[int, CellRef, str]]] = {}
 
     def add(label: str, ref: CellRef, kind: str, rank: int) -> None:
-        label = re.sub(r"\s", "", label)
+        label = normalise_brackets(re.sub(r"\s", "", label))
         if len(label) < 2 or label in GENERIC:
             return
         found.setdefault(label, []).append((rank, ref, kind))
@@ -159,6 +165,9 @@ def build_catalog(doc: BudgetDocument) -> Catalog:
             if r is not None:
                 for label in labels:
                     add(label, CellRef(t.id, r, 0), "table", base)
+        r = total_row(t, "支出" if any(row.group for row in t.rows) else "")
+        if r is not None:                                  # "上年结转结余情况明细表的合计"
+            add(re.sub(r"^\d{4}年", "", t.title), CellRef(t.id, r, 0), "title", base)
         if t.role in COLUMN_LABEL_ROLES:
             for group in dict.fromkeys(row.group for row in t.rows):
                 r = total_row(t, group)
@@ -226,7 +235,7 @@ def _facts(sections: tuple[Section, ...]) -> list[Fact]:
                 start = max((b.end() for b in CLAUSE_BREAK.finditer(sentence, 0, m.start())), default=0)
                 end_match = CLAUSE_BREAK.search(sentence, m.end())
                 end = end_match.start() if end_match else len(sentence)
-                before = sentence[start:m.start()].strip()[-14:]
+                before = sentence[start:m.start()].strip()[-20:]
                 if (re.search(r"\d\s*$", before) or re.search(r"^\s*[年日]", sentence[m.end(2):])
                         or (m.group(2) == "月" and before.endswith("年"))):
                     continue
@@ -266,8 +275,12 @@ def _changes(sections: tuple[Section, ...], org: str) -> list[Change]:
                         item = _item_name(previous[: earlier[0].start()], org)
                 reason = ""
                 rm = re.search(r"主要原因(?:是)?[:：]?\s*(.+?)(?:[。；;]|$)", sentence[m.end():])
+                after = s.text[s.text.find(sentence) + len(sentence):] if sentence in s.text else ""
+                rn = re.match(r"\s*主要原因(?:是)?[:：]?\s*(.+?)(?:[。；;]|$)", after)
                 if rm:
                     reason = rm.group(1).strip()
+                elif rn:
+                    reason = rn.group(1).strip()
                 elif k + 1 < len(sections) and sections[k + 1].text.startswith("主要原因"):
                     reason = re.sub(r"^主要原因(?:是)?[:：]?", "", sections[k + 1].text).strip().rstrip("。")
                 out.append(Change(item, current, sign * _dec(amount),

@@ -57,7 +57,7 @@ def _text(res: Result, cat: Catalog) -> str:
         return f"{num.label} {_amount(num)}，占{den.label} {_amount(den)} 的 **{_amount(s)}**。"
     if p.op == "per_person":
         base, people, per = figs
-        return f"按{people.label} {_amount(people)}计算，人均{base.label} **{_amount(per)}**（{base.label}共 {_amount(base)}）。"
+        return f"按{people.label} {_amount(people)}计算，{per.label} **{_amount(per)}**（{base.label}共 {_amount(base)}）。"
     if p.op == "per_month":
         base, month = figs
         return f"{base.label}全年 {_amount(base)}，平均每月 **{_amount(month)}**。"

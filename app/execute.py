@@ -147,6 +147,9 @@ def breakdown(cat: Catalog, item: Item | None, text: str = "") -> list[CellRef]:
         for ref in item.refs:
             t = doc.table(ref.table)
             kids = [i for i, r in enumerate(t.rows) if r.parent == ref.row]
+            if kids and "科目" in text:       # "包括哪些科目": the finest rows under it
+                leaves = _leaves(t, ref.row)
+                return [CellRef(t.id, i, ref.column) for i in leaves]
             if kids:
                 return [CellRef(t.id, i, ref.column) for i in kids]
     expenditure = doc.tables_by_role("expenditure") or doc.tables_by_role("gpb_expenditure")
@@ -154,6 +157,13 @@ def breakdown(cat: Catalog, item: Item | None, text: str = "") -> list[CellRef]:
         t = expenditure[0]
         return [CellRef(t.id, i, 0) for i, r in enumerate(t.rows) if r.level == 1]
     return []
+
+
+def _leaves(t, row: int) -> list[int]:
+    kids = [i for i, r in enumerate(t.rows) if r.parent == row]
+    if not kids:
+        return [row]
+    return [leaf for k in kids for leaf in _leaves(t, k)]
 
 
 # ── narrative ────────────────────────────────────────────────────────────────────────────────────
@@ -267,7 +277,7 @@ def _need_items(plan: Plan, n: int = 1) -> list[Item]:
 def item_label(cat: Catalog, item: Item, ref: CellRef) -> str:
     """How to name an item's figure: the question's concept for whole-table or column figures,
     the row's own name (with its 科目编码 when asked by code) otherwise."""
-    if item.kind in ("table", "column"):
+    if item.kind in ("table", "column", "title"):
         return item.label
     label = row_label(cat, ref)
     if item.kind == "code":
@@ -374,13 +384,16 @@ def _per_person(plan: Plan, cat: Catalog, res: Result) -> None:
     people = headcount(cat, plan.headcount)
     if people is None or people.value == 0:
         raise NotAnswerable(f"文档中没有{plan.headcount}人数，无法计算人均。")
-    per = cat.value(item.refs[0]) / people.value
+    per = cat.value(item.refs[0]) / people.value / (12 if plan.monthly else 1)
     v, unit = convert(per, base.unit, plan.unit)
     res.figures = [base, Figure(f"{plan.headcount}人数", people.value, people.unit, sections=(people.section,)),
-                   Figure(f"人均{base.label}", rounded(v, unit), unit, base.cells, (people.section,))]
+                   Figure(f"人均{'每月' if plan.monthly else ''}{base.label}", rounded(v, unit), unit, base.cells,
+                          (people.section,))]
     res.cited_cells = list(base.cells)
     res.cited_sections = [people.section]
-    res.calculation = f"{fmt(base.value, base.unit)} {base.unit} ÷ {fmt(people.value, people.unit)} {people.unit} = {fmt(v, unit)} {unit}/人"
+    months = " ÷ 12 个月" if plan.monthly else ""
+    res.calculation = (f"{fmt(base.value, base.unit)} {base.unit} ÷ {fmt(people.value, people.unit)} {people.unit}"
+                       f"{months} = {fmt(v, unit)} {unit}/人" + ("/月" if plan.monthly else ""))
 
 
 def _per_month(plan: Plan, cat: Catalog, res: Result) -> None:

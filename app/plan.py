@@ -17,7 +17,7 @@ from index.store import DocumentInfo
 OPS = ("lookup", "multi", "sum", "diff", "compare", "share", "per_person", "per_month", "rank", "count",
        "list", "yoy", "prior", "why", "fact")
 
-INJECTION = re.compile(r"(忽略|无视|忘记|忘掉|不要遵守|不用遵守|绕过|ignore|disregard|forget).{0,12}"
+INJECTION = re.compile(r"(忽略|无视|忘记|忘掉|不要遵守|不用遵守|绕过|ignore|disregard|forget).{0,30}"
                        r"(规则|指令|提示|要求|限制|设定|instruction|rule|prompt)|system\s*prompt|你现在是|扮演|"
                        r"(编造|瞎编|随便编|编一个|猜一个|随便说|猜测一下)|jailbreak", re.I)
 ORG_MENTION = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:省|市|州|县|区|旗|镇|乡|街道))?"
@@ -31,7 +31,7 @@ COLUMN_WORDS = ("基本支出", "项目支出", "人员经费", "公用经费", 
                 "国有资本经营预算", "财政专户（教育收费）", "单位资金")
 BUDGET_WORDS = re.compile(r"预算|经费|支出|收入|拨款|资金|费|科目|人数|人员|科室|编制|采购|资产|绩效|结转|结余|"
                           r"三公|项目|补助|补贴|工资|万元|元|标准|车辆|房屋|面积|单位|部门|合计|总计|多少|机构|"
-                          r"原因|上年|去年|增加|减少|增长|下降|比例|占比|人均|金额|数额|钱|花|开支|开销|budget|\d")
+                          r"原因|上年|去年|增加|减少|增长|下降|比例|占比|人均|金额|数额|钱|花|开支|开销|在职|退休|职工|budget|\d")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ class Plan:
     top: int = 1
     ascending: bool = False
     headcount: str = "在职"        # per person: which head count
+    monthly: bool = False          # per person and per month
     words: str = ""                # the question words, for narrative facts and reasons
     status: str = "answered"       # answered | refused | clarify
     reason: str = ""
@@ -95,7 +96,9 @@ def resolve_scope(q: str, docs: list[DocumentInfo], requested: str | None, ctx: 
     mentioned = [d for d in pool if d.org and (d.org in q or _org_core(d.org) in q)]
     for m in ORG_MENTION.finditer(q):
         text = m.group(0)
-        if len(text) < 3 or any(text in d.org or d.org in text or _org_core(d.org) in text for d in docs):
+        place = m.group(1) or ""
+        if len(text) < 3 or any(text in d.org or d.org in text or
+                                (_org_core(d.org) in text and (not place or place in d.org)) for d in docs):
             continue
         if any(w in text for w in ("经办机构", "社保中心")) or text in ("单位", "部门"):
             continue
@@ -190,6 +193,66 @@ def search_items(q: str, catalog: Catalog, search) -> list[Item]:
     return []
 
 
+SCOPED_OPS = ("lookup", "multi", "sum", "yoy", "prior", "why", "per_person", "per_month", "list", "rank", "count")
+SCOPE_KINDS = ("table", "column", "title")
+
+
+def scope(items: list[Item], catalog: Catalog) -> list[Item]:
+    """'一般公共预算中企业关闭破产补助', '企业改革补助的一般公共预算支出', '财政拨款支出中社会保障和就业支出':
+    a whole-table or column word beside one row's name says which table (and column) the row is read
+    from, instead of being a second item."""
+    rows = [i for i in items if i.kind not in SCOPE_KINDS]
+    scopes = [i for i in items if i.kind in SCOPE_KINDS]
+    if not rows or not scopes or (len(rows) > 1 and not any(s.kind == "title" for s in scopes)):
+        return items
+    if len(rows) > 1:
+        scopes = [s for s in scopes if s.kind == "title"]     # "表中A比B多多少": both read from that table
+    narrowed_rows, used = [], []
+    for row in rows:
+        refs = list(row.refs)
+        for sc in scopes:
+            narrowed = _narrow(refs, sc, catalog)
+            if narrowed:
+                refs = narrowed
+                if sc.label not in used:
+                    used.append(sc.label)
+        narrowed_rows.append((row, tuple(refs)))
+    if not used:
+        return items
+    if len(rows) == 1:
+        row, refs = narrowed_rows[0]
+        out = [Item(f"{row.label}（{'·'.join(used)}）", refs, row.kind, row.span)]
+    else:
+        out = [Item(row.label, refs, row.kind, row.span) for row, refs in narrowed_rows]
+    return out + [s for s in scopes if s.label not in used]
+
+
+def _narrow(refs: list[CellRef], sc: Item, catalog: Catalog) -> list[CellRef]:
+    doc = catalog.doc
+    candidates = [sc]
+    spending = catalog.entries.get(sc.label + "支出")
+    if sc.kind == "column" and spending is not None and spending.kind == "table":
+        candidates.insert(0, Item(spending.label, spending.refs, "table"))
+    for cand in candidates:
+        target = cand.refs[0]
+        t = doc.table(target.table)
+        if cand.kind in ("table", "title"):
+            same = [CellRef(r.table, r.row, target.column if target.column else r.column)
+                    for r in refs if r.table == target.table]
+            if same:
+                return same
+        else:
+            leaf = t.columns[target.column].split("/")[-1]
+            out = []
+            for r in refs:
+                cols = [c for c, name in enumerate(doc.table(r.table).columns) if name.split("/")[-1] == leaf]
+                if cols:
+                    out.append(CellRef(r.table, r.row, cols[0]))
+            if out:
+                return out
+    return []
+
+
 def qualify(items: list[Item], catalog: Catalog, text: str = "") -> list[Item]:
     """'卫生健康支出的基本支出' → the 基本支出 cell of the 卫生健康支出 row (the column word right
     after the row's name, joined by nothing or 的/中的/里的)."""
@@ -247,7 +310,9 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
         return "yoy", extra
     if re.search(r"占(?![用有据])(.{0,20})(比例|比重|百分比|多少|几成|%)|占比|比例|比重|百分之", q):
         return "share", extra
-    if re.search(r"人均|每人|每个人|按.{0,6}人数", q):
+    if re.search(r"人均|每人|每个人|每名|每位|平均每个|每个在职|每个退休|按.{0,6}人数", q):
+        if re.search(r"每月|月均|每个月", q):
+            extra["monthly"] = True
         if "退休" in q:
             extra["headcount"] = "退休"
         elif re.search(r"实有|编制", q):
@@ -302,7 +367,16 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
         if items:
             notes = (f"问题中的说法按检索理解为“{items[0].label}”。",)
     items = qualify(items, catalog, apply_synonyms(q, catalog.labels()))
-    if op in ("lookup", "multi") and len([i for i in items if i.refs]) == 1 and re.search(r"分别|各项|各个|每个|每项|每一项|明细|各多少|各是多少|哪几|哪两", q):
+    if op in SCOPED_OPS or (op in ("diff", "compare", "share") and any(i.kind == "title" for i in items)):
+        scoped = scope(items, catalog)
+        if len(scoped) < len(items) and op in ("multi", "sum"):
+            op = "lookup" if len(scoped) == 1 else op
+        items = scoped
+    if re.search(r"标准", rest) and op in ("per_person", "per_month", "lookup"):
+        op = "fact"                    # "每人每月的补助标准": a stated standard, not a division
+    if op in ("list", "count") and not items and fact_like:
+        op = "fact"                    # "下设哪些科室": the narrative lists them
+    if op in ("lookup", "multi") and len([i for i in items if i.refs]) == 1 and re.search(r"分别|各项|各个|每项|每一项|明细|各多少|各是多少|哪几|哪两", rest):
         op = "list"
     if not items and ctx.items and not first or (not items and ctx.items and _is_follow_up(q)):
         items = list(ctx.items)
@@ -315,7 +389,7 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
         unit = next(g for g in um.groups() if g) if any(um.groups()) else "元"
     words = re.sub(r"是多少|多少|是什么|有没有|请问|吗|呢|的|[？?。，,！!]", " ", rest).strip()
     if op in ("lookup", "count", "multi") and fact_like and not _table_unit_question(rest, items) \
-            and not (items and items[0].kind == "search"):
+            and not (items and items[0].kind == "search") and not (op == "count" and items):
         op = "fact"
     if op in ("per_person", "per_month") and not items:
         op = "fact"                    # "补助标准是每人每月多少钱": a stated standard, not a division
@@ -332,7 +406,7 @@ def _table_unit_question(q: str, items: list[Item]) -> bool:
     """A fact-like word, but the question is about an amount of a linked table item."""
     if not items:
         return False
-    if re.search(PEOPLE + r"|几个|多少个|面积|平方米|几辆|标准|月/人|编制|在职|退休", q):
+    if re.search(PEOPLE + r"|几个|多少个|面积|平方米|几辆|标准|月/人|编制", q):
         return False
     return True
 
@@ -367,7 +441,7 @@ def guard(question: str, follow_up: bool = False) -> Plan | None:
     q = normalise_question(question)
     if not q:
         return Plan("lookup", None, status="refused", reason="问题是空的。")
-    if INJECTION.search(q):
+    if INJECTION.search(q) or INJECTION.search(question.lower()):
         return Plan("lookup", None, status="refused",
                     reason="我只根据已导入的预算文档回答，不会改变规则，也不会编造数字。")
     if not (follow_up and _is_follow_up(q)) and not BUDGET_WORDS.search(q) and not re.search(r"\d{3,7}", q):
