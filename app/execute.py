@@ -445,12 +445,17 @@ def _count(plan: Plan, cat: Catalog, res: Result) -> None:
     res.extra = {"names": [f.label for f in funded]}
 
 
-def _yoy(plan: Plan, cat: Catalog, res: Result) -> None:
+def _stated_change(plan: Plan, cat: Catalog, missing: str) -> tuple[Item | None, Change, str]:
+    """The item, the narrative's year-on-year statement about it, and how to name it."""
     item = next((i for i in plan.items if i.refs), None)
     ch = find_change(cat, item, plan.words)
     if ch is None:
-        raise NotAnswerable(f"文档没有说明{item.label if item else '该项'}与上年相比的变化。")
-    label = item.label.split("·")[0] if item else ch.item
+        raise NotAnswerable(missing.format(item.label if item else "该项"))
+    return item, ch, item.label.split("·")[0] if item else ch.item
+
+
+def _yoy(plan: Plan, cat: Catalog, res: Result) -> None:
+    item, ch, label = _stated_change(plan, cat, "文档没有说明{}与上年相比的变化。")
     sec = (ch.section,)
     current = None
     if item is not None:
@@ -478,11 +483,7 @@ def _yoy(plan: Plan, cat: Catalog, res: Result) -> None:
 
 
 def _prior(plan: Plan, cat: Catalog, res: Result) -> None:
-    item = next((i for i in plan.items if i.refs), None)
-    ch = find_change(cat, item, plan.words)
-    if ch is None:
-        raise NotAnswerable(f"文档没有上年的{item.label if item else '数据'}，也没有可以推算的增减额。")
-    label = item.label.split("·")[0] if item else ch.item
+    item, ch, label = _stated_change(plan, cat, "文档没有上年的{}，也没有可以推算的增减额。")
     if ch.current is not None:
         current = Figure(f"本年{label}", ch.current, "万元", sections=(ch.section,))
     else:
