@@ -61,12 +61,20 @@ def _build_tables(ex: Extracted) -> tuple[tuple[Table, ...], list[Finding]]:
     """Build each table alone, then again with the column totals the other tables fix (twice, so
     a table corrected in the first round can correct the ones that depend on it)."""
     results = [build_table(raw) for raw in ex.tables]
+    plain = list(results)
     for _ in range(2):
         for k, raw in enumerate(ex.tables):
             hints = column_hints(results[k][0], tuple(t for t, _ in results))
             if hints:
                 results[k] = build_table(raw, hints)
-    return tuple(t for t, _ in results), [f for _, fs in results for f in fs]
+    findings = [f for _, fs in results for f in fs]
+    for (table, _), (_, plain_findings) in zip(results, plain):
+        if table.role == "gpb_project" and any(f.rule == "ambiguous-placement" for f in plain_findings):
+            placed = sorted({table.columns[c] for r in table.rows for c, v in enumerate(r.values) if c and v is not None})
+            findings.append(Finding("ambiguous-placement", f"{table.id} 合计: the arithmetic does not decide the "
+                                    f"经济分类 column; placed in {'、'.join(placed)} after the projects' names",
+                                    table.source, "note"))
+    return tuple(t for t, _ in results), findings
 
 
 def _with_cross_coverage(tables: tuple[Table, ...], checks) -> tuple[Table, ...]:

@@ -143,6 +143,39 @@ def _by_code(ck: _Checker, rule: str, a: Table, a_cols, b: Table, b_cols, group:
             ck.equal(f"{rule} ({r.code} {r.name})", (a, i, a_cols), (b, b_codes[r.code], b_cols))
 
 
+# What a project is for, when the arithmetic cannot tell its 经济分类 column (every column of a
+# project table adds up the same way): the words of its name, most specific first.
+ECONOMIC_WORDS = (
+    (("生活补贴", "生活补助", "救助", "抚恤", "补贴", "奖励金", "退休", "离休"), "对个人和家庭的补助"),
+    (("工资", "津贴", "奖金", "绩效"), "工资福利支出"),
+    (("办公", "会议", "培训", "差旅", "印刷", "维修", "物业", "委托", "租赁", "服务", "运行", "经费"), "商品和服务支出"),
+    (("购置", "设备", "建设", "工程", "改造"), "资本性支出"),
+    (("企业",), "对企业补助"),
+)
+
+
+def _economic_class_hints(t: Table) -> list[tuple[tuple[int, ...], Decimal]]:
+    """When all of a project table's figures sit in one 经济分类 column that the arithmetic cannot
+    name, the column the projects' names point to most often (ties: the more specific words)."""
+    votes: dict[int, tuple[int, int]] = {}
+    total = Decimal(0)
+    for i, r in enumerate(t.rows):
+        if r.level == 0 or any(other.parent == i for other in t.rows) or r.values[0] is None:
+            continue
+        total += r.values[0]
+        text = r.project or r.name
+        for rank, (words, column) in enumerate(ECONOMIC_WORDS):
+            c = col(t, column)
+            if c is not None and any(w in text for w in words):
+                count, best = votes.get(c, (0, rank))
+                votes[c] = (count + 1, min(best, rank))
+                break
+    if not votes:
+        return []
+    column = max(votes, key=lambda c: (votes[c][0], -votes[c][1]))
+    return [((column,), total)]
+
+
 def column_hints(t: Table, tables: tuple[Table, ...]) -> list[tuple[tuple[int, ...], Decimal]]:
     """Totals that other tables fix for this table's columns: (columns, their expected sum)."""
     by_role = {}
@@ -178,6 +211,8 @@ def column_hints(t: Table, tables: tuple[Table, ...]) -> list[tuple[tuple[int, .
                 (value(gpb, total_row(gpb), col(gpb, "项目支出")) or 0)
             if proj_cols:
                 hints.append((tuple(proj_cols), expected))
+    if t.role == "gpb_project":
+        hints += _economic_class_hints(t)
     if t.role == "sangong":
         hint([col(t, "政府性基金")], table_total("gov_fund"))
         hint([col(t, "国有资本经营预算")], table_total("soe"))
