@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.staff_web import staff_tabs
 from app.contract import Answer, Citation
 from app.engine import Conversation, Engine
 from app.settings import Settings
@@ -344,28 +345,29 @@ def create_app(service: EngineService):
     with gr.Blocks(title="预算问答") as blocks:
         gr.Markdown("## 预算问答\n根据已核验的预算公开表格回答问题；每个数字都注明出处（表 › 行 › 列）。")
         transcript, conv, cites = gr.State([]), gr.State(None), gr.State([])
-        picker = gr.Dropdown(label="文档（编制单位 · 年度）", choices=[], visible=False, interactive=True,
-                             elem_id="doc-picker")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=1, min_width=360):
-                chat = gr.Chatbot(label="对话", elem_id="answer-chat", height=520, sanitize_html=True,
-                                  render_markdown=True, latex_delimiters=[], layout="bubble", buttons=["copy_all"],
-                                  placeholder="请输入关于预算公开的问题，例如“公务用车运行费是多少？”")
-                with gr.Row():
-                    box = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送", scale=5,
-                                     max_lines=3, elem_id="question-box")
-                    send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
-                examples = gr.Dataset(components=[box], samples=[[q] for q in EXAMPLES], type="values",
-                                      label="示例问题（点击即问）", elem_id="examples")
-                clear_btn = gr.Button("清空对话", variant="secondary", elem_id="clear")
-            with gr.Column(scale=1, min_width=360):
-                gr.Markdown("### 依据")
-                which = gr.Radio(label="出处（点击切换）", choices=[], visible=False, elem_id="citations")
-                caption = gr.Markdown(WELCOME, elem_id="evidence-caption")
-                table = gr.Dataframe(interactive=False, wrap=True, max_height=460, elem_id="evidence-table",
-                                     show_label=False, visible=False)
-                plot = gr.BarPlot(x="项目", y="数值", visible=False, label="图表", sort=None,
-                                  elem_id="answer-chart", x_label_angle=-30)
+        with gr.Tab("问答", elem_id="tab-chat"):
+            picker = gr.Dropdown(label="文档（编制单位 · 年度）", choices=[], visible=False, interactive=True,
+                                 elem_id="doc-picker")
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=1, min_width=360):
+                    chat = gr.Chatbot(label="对话", elem_id="answer-chat", height=520, sanitize_html=True,
+                                      render_markdown=True, latex_delimiters=[], layout="bubble", buttons=["copy_all"],
+                                      placeholder="请输入关于预算公开的问题，例如“公务用车运行费是多少？”")
+                    with gr.Row():
+                        box = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送", scale=5,
+                                         max_lines=3, elem_id="question-box")
+                        send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
+                    examples = gr.Dataset(components=[box], samples=[[q] for q in EXAMPLES], type="values",
+                                          label="示例问题（点击即问）", elem_id="examples")
+                    clear_btn = gr.Button("清空对话", variant="secondary", elem_id="clear")
+                with gr.Column(scale=1, min_width=360):
+                    gr.Markdown("### 依据")
+                    which = gr.Radio(label="出处（点击切换）", choices=[], visible=False, elem_id="citations")
+                    caption = gr.Markdown(WELCOME, elem_id="evidence-caption")
+                    table = gr.Dataframe(interactive=False, wrap=True, max_height=460, elem_id="evidence-table",
+                                         show_label=False, visible=False)
+                    plot = gr.BarPlot(x="项目", y="数值", visible=False, label="图表", sort=None,
+                                      elem_id="answer-chart", x_label_angle=-30)
 
         inputs = [box, transcript, conv, cites, picker]
         outputs = [box, chat, transcript, conv, cites, which, caption, table, plot]
@@ -379,4 +381,5 @@ def create_app(service: EngineService):
         chat.clear(h.clear, None, cleared)          # the chatbot's own trash icon
         picker.input(h.clear, None, cleared)        # the user picks another document: a new conversation
         blocks.load(h.refresh_docs, picker, picker)
+        staff_tabs(service)
     return blocks

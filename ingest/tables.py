@@ -179,8 +179,11 @@ def _solve(node: int, kids: dict[int, list[int]], cands: list[list[Vector]], n: 
                                   if all(abs(a - b) <= slack for a, b in zip(k, key))), None)
                 if match is not None:
                     result[v] = match
-        if not result:   # the identities cannot all hold: place each row by its own candidates
-            result = {v: tuple(opts[0] for opts in child_options if opts) for v in own}
+        if not result:   # the sums do not hold (a finding): keep each child in its parent's columns
+            def like(v: Vector, opts: list[Vector]) -> Vector:
+                filled = {c for c, x in enumerate(v) if x is not None}
+                return next((o for o in opts if {c for c, x in enumerate(o) if x is not None} <= filled), opts[0])
+            result = {v: tuple(like(v, opts) for opts in child_options if opts) for v in own}
     memo[node] = result
     return result
 
