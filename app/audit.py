@@ -109,7 +109,7 @@ class Auditor:
                     continue
                 name = clean_name(raw, self.doc.org)
                 fig = self.res.resolve(name, ctx)
-                if ctx == "project" and "预算安排规模" in raw:
+                if ctx == "project" and b.text[:m.start()].endswith(("预算安排规模：", "预算安排规模:")):
                     named = re.findall(r"项目名称[:：](.+?)(?:设立的|预算安排规模)", b.text[:m.start()])
                     name = named[-1] if named else name
                     fig = self.res.project(name) if named else None

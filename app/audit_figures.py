@@ -42,7 +42,7 @@ def context_of(path: tuple[str, ...]) -> str:
     """The kind of paragraph a heading path announces: income, expenditure, fiscal, gpb, basic, …"""
     head = "".join(path[1:]) if len(path) > 1 else "".join(path)
     for key, ctx in (("三公", "sangong"), ("上年结转", "carryover"), ("运行经费", "running"),
-                     ("项目支出情况", "project"), ("基本支出", "basic"), ("一般公共预算当年拨款", "gpb"),
+                     ("项目支出", "project"), ("基本支出", "basic"), ("一般公共预算当年拨款", "gpb"),
                      ("财政拨款收支", "fiscal"), ("收入预算", "income"), ("支出预算", "expenditure"),
                      ("收支预算", "overall"), ("机构设置", "people"), ("绩效", "performance")):
         if key in head:
