@@ -28,7 +28,10 @@ def cmd_audit(args) -> int:
 
 
 def cmd_draft(args) -> int:
-    from app.draft import draft, render
-    doc = open_store(Settings.from_env(args.data_dir)).load(args.doc_id)
-    print(render(doc, draft(doc, args.part), diff=not args.no_diff))
+    from app.draft import draft, previous_of, render
+    store = open_store(Settings.from_env(args.data_dir))
+    doc = store.load(args.doc_id)
+    prev_id = previous_of(doc, [(d.doc_id, d.org, d.year, d.kind, d.scope) for d in store.documents()])
+    previous = store.load(prev_id) if prev_id else None
+    print(render(doc, draft(doc, args.part, previous), diff=not args.no_diff))
     return 0
