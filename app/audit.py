@@ -135,7 +135,26 @@ class Auditor:
                 fig = self.res.resolve(name, ctx) if name else None
                 if fig is not None:
                     self._change(name, fig.value, m, f"{b.source(m.start())} “{name}”")
+                    self._parts(b, name, m)
             self._unfunded(b, ctx)
+
+    def _parts(self, b: Block, name: str, m: re.Match) -> None:
+        """'…比上年减少 0.14 万元，…，其中：A 增加 0 万元…；B 减少 0.14 万元…。' — the parts add up to the whole."""
+        tail = b.text[m.end():]
+        if not re.match(r"^[，,]其中[:：]", tail):
+            return
+        sentence = tail[:tail.find("。") if "。" in tail else len(tail)]
+        parts = list(ITEM_CHANGE.finditer(sentence))
+        if len(parts) < 2:
+            return
+        sign = {"增加": 1, "减少": -1}
+        whole = sign[m.group("dir")] * _d(m.group("chg"))
+        total = sum(sign[p.group("dir")] * _d(p.group("chg")) for p in parts)
+        if total != whole:
+            listed = " + ".join(f"({'+' if p.group('dir') == '增加' else '−'}{p.group('chg')})" for p in parts)
+            self.add("change.parts", "error",
+                     f"“{name}”{m.group('dir')} {m.group('chg')} 万元，其中所列各项变动 {listed} = {total} 万元，与总变动不符",
+                     [f"{b.source(m.start())} “{name}”"], expected=whole, stated=total)
 
     def _share_base(self, ctx: str) -> Figure | None:
         if ctx in ("income", "expenditure"):

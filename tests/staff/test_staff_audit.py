@@ -95,6 +95,14 @@ def test_wrong_project_amount_is_found(edited_doc):
     assert len(found) == 1 and found[0].expected == "29.88" and "表7" in found[0].where[1]
 
 
+def test_parts_of_a_change_that_do_not_add_up_are_found(edited_doc):
+    # 三公 减少 0.14 = 出国 0 + 购置 0 + 运行 0 − 接待 0.14; make 接待 减少 0.24.
+    doc = edited_doc({1064: ("减少 0.14", "减少 0.24")})
+    found = [f for f in audit(doc) if f.rule == "change.parts"]
+    assert len(found) == 1 and found[0].where[0].startswith("lines 1054-1066")
+    assert found[0].expected == "-0.14" and found[0].stated == "-0.24"
+
+
 def test_reasons_that_add_up_are_not_reported(edited_doc):
     doc = edited_doc({824: ("9.79", "7.79")})
     assert not [f for f in audit(doc) if f.rule == "change.reasons"]
