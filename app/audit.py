@@ -55,6 +55,15 @@ def blocks(doc: BudgetDocument) -> list[Block]:
     return out
 
 
+def _compared(detail: str) -> tuple[str, str]:
+    """'表2 行政单位医疗 12.33 ≠ 表3 行政单位医疗 12.43' → ('12.33', '12.43'); 'A ≠ Σ B' → ('B', 'A')."""
+    m = re.search(rf"({NUM})\s*≠\s*Σ\s*({NUM})", detail)
+    if m:
+        return m.group(2), m.group(1)
+    m = re.search(rf"({NUM})\s*≠.*?({NUM})\s*$", detail)
+    return (m.group(1), m.group(2)) if m else ("", detail)
+
+
 def _d(s: str) -> Decimal:
     return Decimal(s)
 
@@ -88,15 +97,37 @@ class Auditor:
         for t in self.doc.tables:
             for c in t.checks:
                 if not c.ok:
+                    expected, stated = _compared(c.detail)
                     self.add("identity.table", "error", f"{t.id} 表内勾稽关系不成立：{c.rule}（{c.detail}）",
-                             [f"{t.id} ({t.source})"], stated=c.detail)
+                             self._check_where(c.rule, c.detail, t.id), expected=expected, stated=stated)
         for c in self.doc.checks:
             if not c.ok:
+                expected, stated = _compared(c.detail)
                 self.add("identity.cross", "error", f"表间勾稽关系不成立：{c.rule}（{c.detail}）",
-                         [c.rule.split()[0]], stated=c.detail)
-        for f in self.doc.findings:
-            if f.severity == "error":
+                         self._check_where(c.rule, c.detail), expected=expected, stated=stated)
+        for f in self.doc.findings:   # identities are reported above from the checks themselves
+            if f.severity == "error" and f.rule not in ("identity", "cross-table"):
                 self.add(f"ingest.{f.rule}", "error", f.message, [f.where])
+
+    def _check_where(self, rule: str, detail: str, table_id: str = "") -> list[str]:
+        """The rows (and columns) an identity compares: '表2 2101101 行政单位医疗 (line 221) / 合计'."""
+        ids = [table_id] if table_id else list(dict.fromkeys(re.findall(r"表\d+", rule + " " + detail)))
+        code = re.search(r"(?:^|[\s(（])(\d{3,7})\s", rule)
+        columns = re.findall(r"(?:^|;\s*)([^:;]+?):", detail) if table_id else []
+        out = []
+        for tid in ids:
+            try:
+                t = self.doc.table(tid)
+            except KeyError:
+                continue
+            rows = [r for r in t.rows if code and r.code == code.group(1)]
+            if not rows:
+                rows = [r for r in t.rows if r.name and f"{tid} {r.name}" in detail]
+            for r in rows[:2]:
+                out.append(f"{tid} {r.code} {r.name} ({r.source})" + (f" / {'、'.join(columns)}" if columns else ""))
+            if not rows:
+                out.append(f"{tid} ({t.source})")
+        return out or [rule]
 
     # ── narrative amounts, shares, changes and reasons ──────────────────────────────────────────
     def narrative(self) -> None:

@@ -62,8 +62,18 @@ def test_changed_table_cell_breaks_identities(edited_doc):
     # 表3 行政单位医疗 12.33 → 12.43: 表3 no longer adds up, and disagrees with 表2.
     doc = edited_doc({348: ("12.33 12.33", "12.43 12.43")})
     found = [f for f in audit(doc) if f.rule.startswith(("identity", "ingest"))]
-    assert found
-    assert any("表3" in f.message or any("表3" in w for w in f.where) for f in found)
+    cross = [f for f in found if f.rule == "identity.cross"]
+    assert any("表3 2101101 行政单位医疗 (line 348)" in f.where and "表2 2101101 行政单位医疗 (line 221)" in f.where
+               and (f.expected, f.stated) == ("12.33", "12.43") for f in cross)
+    inside = [f for f in found if f.rule == "identity.table"]
+    assert any(f.where[0].startswith("表3 21011 行政事业单位医疗 (line 346)") for f in inside)
+    assert not [f for f in found if f.rule.startswith("ingest")]     # not reported twice
+
+
+def test_amount_in_the_wrong_unit_is_found(edited_doc):
+    doc = edited_doc({1102: ("6.62", "66200.00")})
+    found = [f for f in audit(doc) if f.rule == "units" and f.where[0] == "lines 1102-1106"]
+    assert len(found) == 1 and found[0].expected == "6.62 万元"
 
 
 def test_changed_narrative_amount_is_found_at_its_line(edited_doc):
