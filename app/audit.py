@@ -197,8 +197,8 @@ class Auditor:
     def _amount(self, name: str, stated: str, fig: Figure, where: str) -> None:
         if not _close(stated, fig.value):
             self.add("narrative.amount", "error",
-                     f"说明中“{name}”为 {stated} 万元，表中为 {fig.value} 万元", [where, fig.where],
-                     expected=fig.value, stated=stated)
+                     f"说明中“{name}”为 {stated} 万元，表中为 {half_up(fig.value)} 万元", [where, fig.where],
+                     expected=half_up(fig.value), stated=stated)
 
     def _label(self, name: str, stated: str, ctx: str, where: str) -> None:
         """'一般公共预算 291.73' in the income paragraph, where 表1 一般公共预算拨款 is 361.61."""
@@ -271,7 +271,7 @@ class Auditor:
                 self.add("narrative.unfunded", "error",
                          f"说明称“{m.group(0)}”，但{fig.table}“{fig.row}”安排了 {fig.value} 万元",
                          [f"{b.source(m.start())}", fig.where], expected=fig.value, stated="未安排")
-        for m in re.finditer(rf"(?P<name>[^，。；;,：:]+?)(?P<amt>0(?:\.0+)?)万元", b.text):
+        for m in re.finditer(rf"(?P<name>[^，。；;,：:\d.]+?)(?<![\d.])(?P<amt>0(?:\.0+)?)万元", b.text):
             name = clean_name(m.group("name"), self.doc.org)
             fig = self.res.resolve(name, ctx) if ctx == "sangong" else None
             if fig is not None and fig.value > 0:

@@ -52,7 +52,7 @@ def context_of(path: tuple[str, ...]) -> str:
 
 def clean_name(name: str, org: str) -> str:
     name = re.sub(r"^\s*(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）])", "", name)
-    name = name.replace(org, "")
+    name = re.sub(r"[“”\"]", "", name.replace(org, ""))
     name = re.sub(r"(?:20\d\d年?)?(?:的)?(?:预算数为|数为|预算为|为)?$", "", name)
     name = re.sub(r"^(?:其中[:：]?|包括[:：]?|单位)", "", name)
     name = re.sub(r"^的?总体说明", "", name)
@@ -83,7 +83,10 @@ class Resolver:
         if t is None or r is None or c is None:
             return None
         row = t.rows[r]
-        return Figure(value(t, r, c), t.id, (f"{row.group}·" if row.group else "") + row.label,
+        amount = value(t, r, c)
+        if t.unit == "元":                      # the narrative speaks in 万元
+            amount = amount / 10000
+        return Figure(amount, t.id, (f"{row.group}·" if row.group else "") + row.label,
                       t.columns[c], row.source)
 
     def total(self, role: str, column: str = "合计", group: str = "") -> Figure | None:
@@ -109,7 +112,7 @@ class Resolver:
             return self.total("expenditure", column)
         if n in ("人员经费", "公用经费"):
             return self.total("gpb_basic", n)
-        if "运行经费" in n:
+        if "运行经费" in n and self.doc.scope == "单位" and "下属" not in n:
             return self.total("gpb_basic", "公用经费")
         if "三公" in n:
             return self.total("sangong")
@@ -137,15 +140,21 @@ class Resolver:
         t = self.t("gpb_expenditure") if ctx in ("gpb", "basic", "project", "") else self.t("expenditure")
         if t is None:
             return None
-        target = _norm(parts[-1])
-        levels = {"（类）": 1, "(类)": 1}
-        depth = len(parts)
+        names = [_norm(p) for p in parts]
+        candidates = []
         for i, r in enumerate(t.rows):
-            if _norm(r.name) == target and (not r.code or len(r.code_parts) == depth or depth == 1 and
-                                              name.rstrip().endswith(tuple(levels))):
+            if _norm(r.name) != names[-1]:
+                continue
+            chain, j = [], r.parent        # the row's 款 and 类, read up its parents
+            while j >= 0 and len(chain) < len(names) - 1:
+                chain.insert(0, _norm(t.rows[j].name))
+                j = t.rows[j].parent
+            if chain == names[:-1] or (not chain and len(names) == 1):
                 return self.cell(t, i, 0)
-        if depth >= 3:   # a 项 the table does not list: it is 0 in this table (None would hide it)
-            return Figure(Decimal(0), t.id, parts[-1], t.columns[0], "(not in table)")
+            if not chain:
+                candidates.append(i)
+        if len(candidates) == 1:           # no hierarchy read: only an unambiguous name will do
+            return self.cell(t, candidates[0], 0)
         return None
 
     def project(self, name: str) -> Figure | None:
