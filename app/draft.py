@@ -208,10 +208,21 @@ BUILDERS = {"收入": Drafter.income, "支出": Drafter.expenditure, "财政拨�
             "一般公共预算": Drafter.gpb, "基本支出": Drafter.basic, "三公": Drafter.sangong}
 
 
+NEEDS = {"收入": ("overview", "income"), "支出": ("expenditure",), "财政拨款": ("fiscal_overview",),
+         "一般公共预算": ("gpb_expenditure",), "基本支出": ("gpb_basic",), "三公": ("sangong",)}
+
+
 def draft(doc: BudgetDocument, part: str = "全部", previous: BudgetDocument | None = None) -> list[DraftPart]:
     d = Drafter(doc, previous)
-    parts = PARTS if part == "全部" else (part,)
-    return [BUILDERS[p](d) for p in parts]
+    out = []
+    for p in (PARTS if part == "全部" else (part,)):
+        missing = [role for role in NEEDS[p] if d.res.t(role) is None or total_row(d.res.t(role)) is None
+                   and role != "overview"]
+        if missing:
+            out.append(DraftPart(p, f"（{p}）", [f"文档中没有可用于起草“{p}”部分的表格（{'、'.join(missing)}），未起草。"]))
+            continue
+        out.append(BUILDERS[p](d))
+    return out
 
 
 def previous_of(doc: BudgetDocument, candidates) -> str | None:
