@@ -123,8 +123,11 @@ class Auditor:
             rows = [r for r in t.rows if code and r.code == code.group(1)]
             if not rows:
                 rows = [r for r in t.rows if r.name and f"{tid} {r.name}" in detail]
+            if not rows and table_id:          # '层级求和: 其他资金 = Σ 下级': the row named before '='
+                named = re.search(r":\s*(?:\d{3,7}\s+)?(\S+?)\s*=", rule)
+                rows = [r for r in t.rows if named and r.name == named.group(1)]
             for r in rows[:2]:
-                out.append(f"{tid} {r.code} {r.name} ({r.source})" + (f" / {'、'.join(columns)}" if columns else ""))
+                out.append(f"{tid} {(r.code + ' ') if r.code else ''}{r.name} ({r.source})" + (f" / {'、'.join(columns)}" if columns else ""))
             if not rows:
                 out.append(f"{tid} ({t.source})")
         return out or [rule]
