@@ -220,7 +220,8 @@ class Auditor:
         detail = f"，{stated} 万元是其中的“{part.name}”（{part.source}）" if part else ""
         self.add("naming.label", "warning",
                  f"说明把 {stated} 万元称为“一般公共预算”，而{ov.id}“一般公共预算拨款”为 {whole} 万元"
-                 f"（{ov.rows[r].source}）{detail}；同一名称在两处指不同的数", [where, f"{ov.id} ({ov.rows[r].source})"],
+                 f"（{ov.rows[r].source}）{detail}；表2“一般公共预算”列同为本级部分，但表1、表4 与说明第四部分的“一般公共预算（拨款）”"
+                 f"含上级转移支付：同一名称指不同的数", [where, f"{ov.id} ({ov.rows[r].source})"],
                  expected=whole, stated=stated)
 
     def _share(self, name: str, stated: str, fig: Figure, base: Figure, where: str) -> None:
