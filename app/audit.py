@@ -220,9 +220,14 @@ class Auditor:
         detail = f"，{stated} 万元是其中的“{part.name}”（{part.source}）" if part else ""
         self.add("naming.label", "warning",
                  f"说明把 {stated} 万元称为“一般公共预算”，而{ov.id}“一般公共预算拨款”为 {whole} 万元"
-                 f"（{ov.rows[r].source}）{detail}；表2“一般公共预算”列同为本级部分，但表1、表4 与说明第四部分的“一般公共预算（拨款）”"
-                 f"含上级转移支付：同一名称指不同的数", [where, f"{ov.id} ({ov.rows[r].source})"],
+                 f"（{ov.rows[r].source}）{detail}{self._same_label_in_income(stated)}；同一名称指不同的数", [where, f"{ov.id} ({ov.rows[r].source})"],
                  expected=whole, stated=stated)
+
+    def _same_label_in_income(self, stated: str) -> str:
+        fig = self.res.total("income", "一般公共预算")
+        if fig is not None and _close(stated, fig.value):
+            return f"（{fig.table}“一般公共预算”列亦为 {half_up(fig.value)} 万元，不含上级转移支付）"
+        return ""
 
     def _share(self, name: str, stated: str, fig: Figure, base: Figure, where: str) -> None:
         if not base.value:
