@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.staff_web import staff_tabs
+from app.web_staff import staff_tabs
 from app.contract import Answer, Citation
 from app.engine import Conversation, Engine
 from app.settings import Settings
@@ -381,5 +381,5 @@ def create_app(service: EngineService):
         chat.clear(h.clear, None, cleared)          # the chatbot's own trash icon
         picker.input(h.clear, None, cleared)        # the user picks another document: a new conversation
         blocks.load(h.refresh_docs, picker, picker)
-        staff_tabs(service)
+        staff_tabs(service.engine.store)
     return blocks
