@@ -62,11 +62,16 @@ class Table:
 class Section:
     path: tuple[str, ...]            # heading path, e.g. ("第三部分 …", "二、…")
     text: str
-    line_start: int
+    line_start: int                  # line numbers, or page numbers when unit == "page" (PDF)
     line_end: int
+    unit: str = "line"
 
     @property
     def source(self) -> str:
+        if self.unit == "page":
+            if self.line_start == self.line_end:
+                return f"p. {self.line_start}"
+            return f"pp. {self.line_start}-{self.line_end}"
         if self.line_start == self.line_end:
             return f"line {self.line_start}"
         return f"lines {self.line_start}-{self.line_end}"

@@ -1,0 +1,386 @@
+"""Read a budget disclosure PDF with pdfplumber: words with their x-positions, grouped into lines.
+
+Tables are recognised by structure, not by a list of numbers: a title line (text ending in 表, or
+表（…）) followed by a unit line (单位：元 / 万元), then header lines, then data lines until the next
+table, a note (注：…) or narrative text. A table that runs over pages continues on the next page,
+where a repeated header is skipped. Table ids: 表N from the document when the title says so, 公开NN表
+(Jiangsu) mapped to 表N, otherwise generated 表1, 表2 … in order (Shanghai). Figures keep their
+x-centres (``RawRow.xs``) and the column x-centres come from the ruled grid when pdfplumber finds one
+(``RawTable.column_xs``), so ``ingest.tables`` orders placements by position and confirms them by
+arithmetic. Source locations are pages ("p. 12"); everything outside tables becomes narrative.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+
+from ingest.errors import ParseError
+from ingest.headers import layout_for
+from ingest.model import RawRow, RawTable
+from ingest.narrative import Extracted, metadata_from_lines, sections_from_lines
+from ingest.text import FULL_WIDTH, _rows, project_column_in
+
+AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+GLUED = re.compile(r"(-?\d[\d,]*\.\d+|-?\d{1,3}(?:,\d{3})+)(?=[\u4e00-\u9fff])")
+UNIT = re.compile(r"单\s*位\s*[:：]\s*(万元|元|亿元)")
+TITLE = re.compile(r"表(?:[（(][^）)]{1,12}[）)])?$")
+NUMBER_LINE = re.compile(r"^(?:公开\s*(\d+)\s*表|表\s*(\d+))$")
+TITLE_NUMBER = re.compile(r"^表\s*(\d+)\s*")
+NOTE = re.compile(r"^(?:注|说明)\s*[:：]|^此表为空|^：")
+PART = re.compile(r"^第[一二三四五六七八九十]+部分")
+BAND = 10.0        # words whose tops differ by less than this belong to one printed row
+
+
+@dataclass
+class Line:
+    page: int
+    top: float
+    words: list[tuple[str, float, float, float]]   # text, x0, x1, top
+
+    @property
+    def text(self) -> str:
+        return " ".join(w[0] for w in self.words)
+
+    @property
+    def joined(self) -> str:
+        return "".join(w[0] for w in self.words)
+
+    def amounts(self) -> list[tuple[str, float, float, float]]:
+        return [w for w in self.words if AMOUNT.match(w[0]) and not _is_code_word(w, self)]
+
+
+@dataclass
+class _Open:
+    number: str
+    title: str
+    unit: str
+    start_page: int
+    header: list[Line] = field(default_factory=list)
+    data: list[Line] = field(default_factory=list)
+    note: list[str] = field(default_factory=list)
+    grid_xs: tuple[float, ...] = ()
+    last_page: int = 0
+
+
+def _is_code_word(w, line: Line) -> bool:
+    """科目编码 digits (3, 5 or 7 digits, or 2-digit 款/项 parts) left of the row's name."""
+    text = w[0]
+    if not re.fullmatch(r"\d{1,7}", text):
+        return False
+    names = [x for x in line.words if CJK.search(x[0])]
+    return bool(names) and w[2] <= min(x[1] for x in names) + 1
+
+
+def _words(page) -> list[tuple[str, float, float, float]]:
+    out = []
+    for w in page.extract_words(keep_blank_chars=False):
+        text = w["text"].translate(FULL_WIDTH)
+        m = GLUED.match(text)
+        if m and m.end() < len(text):      # "91,016,775.35一、一般公共服务支出": split at the figure
+            width = (w["x1"] - w["x0"]) / max(len(text), 1)
+            cut = w["x0"] + width * m.end()
+            out.append((m.group(1), w["x0"], cut, w["top"]))
+            out.append((text[m.end():], cut, w["x1"], w["top"]))
+        else:
+            out.append((text, w["x0"], w["x1"], w["top"]))
+    return out
+
+
+def _lines(page, number: int) -> list[Line]:
+    words = sorted(_words(page), key=lambda w: (w[3], w[1]))
+    lines: list[Line] = []
+    for w in words:
+        if lines and abs(lines[-1].top - w[3]) <= 3:
+            lines[-1].words.append(w)
+        else:
+            lines.append(Line(number, w[3], [w]))
+    for ln in lines:
+        ln.words.sort(key=lambda w: w[1])
+    footer = page.height * 0.88
+    return [ln for ln in lines if not (ln.top > footer and re.fullmatch(r"[-—\s\d第页/共]+", ln.text))]
+
+
+def _grid_xs(page) -> list[tuple[tuple[float, float, float, float], tuple[float, ...]]]:
+    """Each ruled table on the page: its bbox and the x-centres of its grid columns."""
+    out = []
+    try:
+        found = page.find_tables()
+    except Exception:            # a malformed drawing should not stop the reader
+        return out
+    for t in found:
+        edges = sorted({round(c[0], 1) for c in t.cells} | {round(c[2], 1) for c in t.cells})
+        xs = tuple((a + b) / 2 for a, b in zip(edges, edges[1:]) if b - a > 15)
+        out.append((t.bbox, xs))
+    return out
+
+
+def extract_pdf(path: Path) -> Extracted:
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    import pdfplumber
+    try:
+        pdf = pdfplumber.open(str(path))
+    except Exception as e:
+        raise ParseError(str(path), "whole file", f"not a readable PDF ({e.__class__.__name__})") from None
+    with pdf:
+        lines: list[Line] = []
+        grids: dict[int, list] = {}
+        for k, page in enumerate(pdf.pages, 1):
+            page_lines = _lines(page, k)
+            lines += page_lines
+            if any(UNIT.search(ln.joined) for ln in page_lines) or any(ln.amounts() for ln in page_lines):
+                grids[k] = _grid_xs(page)
+    return _assemble(lines, grids, str(path))
+
+
+def _title_before(lines: list[Line], i: int) -> tuple[str, str, int]:
+    """Title and number of the table whose unit line is ``lines[i]``; index of the first line used."""
+    title, number, first = "", "", i
+    for j in range(i - 1, max(i - 5, -1), -1):
+        ln = lines[j]
+        if ln.page != lines[i].page:
+            break
+        s = ln.joined
+        m = NUMBER_LINE.match(s)
+        if m:
+            number, first = f"表{int(m.group(1) or m.group(2))}", j
+            break
+        if not title and TITLE.search(s) and not NOTE.match(s) and len(s) <= 60:
+            title, first = s, j
+            t = TITLE_NUMBER.match(title)
+            if t and len(title) > t.end():
+                number, title = f"表{int(t.group(1))}", title[t.end():]
+            continue
+        if title:
+            break
+    title = re.sub(r"^(?:\d+[.、．]?)", "", title)
+    return title, number, first
+
+
+def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
+    tables: list[_Open] = []
+    in_table: set[int] = set()
+    current: _Open | None = None
+    state = "none"
+    header_words: set[str] = set()
+    for i, ln in enumerate(lines):
+        s = ln.joined
+        unit = UNIT.search(s)
+        if unit and ("编制" in s or "部门" in s or s.startswith(("单位", "金额"))):
+            title, number, first = _title_before(lines, i)
+            if title:
+                current = _Open(number, title, unit.group(1), ln.page, last_page=ln.page)
+                tables.append(current)
+                in_table.update(range(first, i + 1))
+                state, header_words = "header", set()
+                continue
+        if current is None:
+            continue
+        if _starts_title(lines, i):
+            continue       # the next table's title: left for its unit line
+        if PART.match(s) or (not ln.amounts() and len(s) > 30 and not NOTE.match(s) and state != "note"):
+            current, state = None, "none"
+            continue
+        if NOTE.match(s) or state == "note" and not ln.amounts():
+            if state != "note" and not (current.data or current.header):
+                pass
+            current.note.append(s)
+            state = "note"
+            in_table.add(i)
+            continue
+        if state == "note":
+            current, state = None, "none"
+            continue
+        in_table.add(i)
+        if ln.page != current.last_page:
+            current.last_page = ln.page
+            if state == "data" and not ln.amounts() and all(w[0] in header_words for w in ln.words):
+                continue   # a header repeated on the new page
+            if state == "data" and _is_repeated_header(ln, header_words):
+                state = "repeat"
+        if state in ("header", "repeat"):
+            if _is_data(ln):
+                state = "data"
+            else:
+                if state == "header":
+                    current.header.append(ln)
+                    header_words.update(w[0] for w in ln.words)
+                continue
+        current.data.append(ln)
+    raws = []
+    for k, t in enumerate(tables, 1):
+        if not t.number:
+            t.number = f"表{k}"
+        raws.append(_raw_table(t, grids))
+    narrative = [(ln.page, ln.joined if not _is_prose(ln) else ln.joined)
+                 for i, ln in enumerate(lines) if i not in in_table]
+    sections = tuple(replace(sec, unit="page") for sec in sections_from_lines(narrative))
+    meta = metadata_from_lines([ln.text for ln in lines], raws)
+    if not meta["org"]:
+        meta["org"] = _org(lines)
+    return Extracted(tables=tuple(raws), sections=sections, **meta)
+
+
+def _is_prose(ln: Line) -> bool:
+    return len(ln.words) == 1
+
+
+def _org(lines: list[Line]) -> str:
+    for ln in lines[:80]:
+        m = re.search(r"(?:预算主管部门|编制部门|编制单位|部门名称|部门)[:：]\s*(\S+?)(?:单位[:：].*)?$", ln.joined)
+        if m:
+            return m.group(1)
+    return ""
+
+
+def _starts_title(lines: list[Line], i: int) -> bool:
+    """Is lines[i] the number or title of a table whose unit line follows shortly?"""
+    s = lines[i].joined
+    if not (NUMBER_LINE.match(s) or (TITLE.search(s) and len(s) <= 60)):
+        return False
+    for j in range(i + 1, min(i + 4, len(lines))):
+        if lines[j].page != lines[i].page:
+            return False
+        if UNIT.search(lines[j].joined):
+            return True
+    return False
+
+
+def _is_data(ln: Line) -> bool:
+    s = ln.joined
+    return bool(ln.amounts()) or bool(re.match(r"^\d{3}", s)) or s.replace(" ", "") in ("合计", "总计") \
+        or s.startswith("此表为空")
+
+
+def _is_repeated_header(ln: Line, header_words: set[str]) -> bool:
+    return not ln.amounts() and bool(header_words) and all(w[0] in header_words for w in ln.words)
+
+
+# ── rows ─────────────────────────────────────────────────────────────────────────────────────────
+
+def _bands(data: list[Line]) -> list[list[Line]]:
+    """Printed rows: a name wrapped in its cell shows as lines a few points above and below the
+    line with the code and figures; lines closer than ``BAND`` on one page are one row."""
+    bands: list[list[Line]] = []
+    for ln in data:
+        if bands and bands[-1][-1].page == ln.page and ln.top - bands[-1][-1].top < BAND:
+            bands[-1].append(ln)
+        else:
+            bands.append([ln])
+    return bands
+
+
+def _band_text(band: list[Line], lo: float, hi: float) -> tuple[str, tuple[float, ...]]:
+    """'code name figures' for the words of a band between x ``lo`` and ``hi``, and the figures' x-centres."""
+    words = [(w, ln) for ln in band for w in ln.words if lo <= (w[1] + w[2]) / 2 < hi]
+    codes, names, figures = [], [], []
+    for w, ln in words:
+        if AMOUNT.match(w[0]) and not _is_code_word(w, ln):
+            figures.append(w)
+        elif re.fullmatch(r"\d{1,7}", w[0]) and not names_after(words, w):
+            figures.append(w)
+        elif re.fullmatch(r"\d{1,7}", w[0]):
+            codes.append(w)
+        else:
+            names.append(w)
+    codes.sort(key=lambda w: w[1])
+    code = ""
+    for k, w in enumerate(codes):
+        code += w[0].zfill(2) if k and len(w[0]) < 2 else w[0]
+    names.sort(key=lambda w: (w[3], w[1]))
+    figures.sort(key=lambda w: w[1])
+    name = "".join(w[0] for w in names)
+    text = " ".join(x for x in (code, name, " ".join(w[0] for w in figures)) if x)
+    return text, tuple((w[1] + w[2]) / 2 for w in figures)
+
+
+def names_after(words, w) -> bool:
+    return any(CJK.search(x[0]) and x[1] >= w[2] - 1 for x, _ in words)
+
+
+def _raw_table(t: _Open, grids: dict) -> RawTable:
+    header_text = " ".join(ln.joined for ln in t.header)
+    split = _side_split(t) if "收支" in t.title else None
+    bands = _bands(t.data)
+    numbered: list[tuple[int, str]] = []
+    xs_of: dict[int, tuple[float, ...]] = {}
+    pages: dict[int, int] = {}
+    if split is None:
+        for k, band in enumerate(bands):
+            text, xs = _band_text(band, -1e9, 1e9)
+            numbered.append((k, text))
+            xs_of[k], pages[k] = xs, band[0].page
+        rows, note = _rows(numbered, has_project=project_column_in(header_text))
+    else:
+        left, right = [], []
+        for k, band in enumerate(bands):
+            lt, lxs = _band_text(band, -1e9, split)
+            rt, rxs = _band_text(band, split, 1e9)
+            pages[k] = band[0].page
+            if lt:
+                left.append((k, lt))
+                xs_of[k] = lxs
+            if rt:
+                right.append((k, rt))
+                xs_of[-k - 1] = rxs
+        lrows, note = _rows(left, group="收入")
+        rrows, note2 = _rows(right, group="支出")
+        rows = lrows + [replace(r, source=_negate(r.source)) for r in rrows]
+        note = note or note2
+    rows = [_with_page(r, pages, xs_of) for r in rows]
+    max_figures = max((len(r.numbers) for r in rows), default=0)
+    columns: tuple[str, ...] = ()
+    column_xs: tuple[float, ...] = ()
+    if split is None:
+        layout = layout_for(header_text, None, False, max_figures)
+        if layout.understood:
+            columns = layout.columns
+            column_xs = _column_xs(t, grids, len(columns), rows)
+    pages_used = sorted({ln.page for ln in t.data} | {t.start_page})
+    source = f"p. {pages_used[0]}" if len(pages_used) == 1 else f"pp. {pages_used[0]}-{pages_used[-1]}"
+    note_text = "".join(t.note) or note
+    return RawTable(number=t.number, title=t.title, unit=t.unit, header=header_text, rows=tuple(rows),
+                    source=source, columns=columns, column_xs=column_xs, note=note_text, complete=True)
+
+
+def _negate(source: str) -> str:
+    return re.sub(r"\d+", lambda m: str(-int(m.group()) - 1), source, count=0)
+
+
+def _with_page(r: RawRow, pages: dict[int, int], xs_of: dict[int, tuple[float, ...]]) -> RawRow:
+    """Replace the band index the text parser saw as a 'line number' by the page, and attach the
+    figures' x-centres (from the band that carried the figures)."""
+    idx = [int(x) for x in re.findall(r"-?\d+", r.source)]
+    real = [i if i >= 0 else -i - 1 for i in idx]
+    side = [i for i in idx]
+    ps = sorted({pages[i] for i in real if i in pages})
+    source = f"p. {ps[0]}" if len(ps) <= 1 else f"pp. {ps[0]}-{ps[-1]}"
+    xs: tuple[float, ...] = ()
+    for i in (reversed(range(min(side), max(side) + 1)) if side[0] >= 0 else range(min(side), max(side) + 1)):
+        cand = xs_of.get(i, ())
+        if len(cand) == len(r.numbers) and cand:
+            xs = cand
+            break
+    return replace(r, source=source if ps else r.source, xs=xs)
+
+
+def _side_split(t: _Open) -> float | None:
+    """x where the expenditure half of a 收支 table starts: the second 项目/项目名称 header cell."""
+    heads = sorted((w[1] for ln in t.header for w in ln.words if w[0] in ("项目", "项目名称")))
+    if len(heads) >= 2:
+        return heads[1] - 5
+    return None
+
+
+def _column_xs(t: _Open, grids: dict, n: int, rows: list[RawRow]) -> tuple[float, ...]:
+    """x-centres of the n amount columns: the rightmost n grid columns of the ruled table on the
+    table's first data page; without a grid, none (placement falls back to arithmetic alone)."""
+    page = t.data[0].page if t.data else t.start_page
+    for bbox, xs in grids.get(page, []):
+        top = t.data[0].top if t.data else 0
+        if bbox[1] - 2 <= top <= bbox[3] + 2 and len(xs) >= n:
+            return xs[-n:]
+    return ()
