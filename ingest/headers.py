@@ -13,6 +13,8 @@ from dataclasses import dataclass
 # role → words in the title that identify it (checked in this order)
 ROLE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sangong", ("三公",)),
+    ("admin_cost", ("机关运行经费支出",)),
+    ("procurement", ("政府采购",)),
     ("carryover", ("结转结余",)),
     ("fiscal_overview", ("财政拨款收支",)),
     ("overview", ("收支总体", "收支总表", "收支预算总表", "收支预算总体")),
@@ -30,10 +32,14 @@ ROLE_NAMES = {
     "fiscal_overview": "财政拨款收支总体情况", "gpb_expenditure": "一般公共预算支出情况",
     "gpb_basic": "一般公共预算基本支出情况", "gpb_project": "一般公共预算项目支出情况",
     "gov_fund": "政府性基金预算支出情况", "soe": "国有资本经营预算支出情况",
-    "sangong": "“三公”经费支出情况", "carryover": "上年结转结余情况", "other": "其他表",
+    "sangong": "“三公”经费支出情况", "carryover": "上年结转结余情况",
+    "admin_cost": "机关运行经费支出情况", "procurement": "政府采购支出情况", "other": "其他表",
 }
 
 _GRANT = "财政拨款（补助）"
+_SG = "“三公”经费预算数"
+_CAR = "公务用车购置及运行费"
+_CAR_JS = "公务用车购置及运行维护费"
 LAYOUTS: tuple[tuple[str, ...], ...] = (
     ("总计", f"{_GRANT}/小计", f"{_GRANT}/一般公共预算", f"{_GRANT}/上级一般公共预算安排的转移支付",
      f"{_GRANT}/政府性基金预算", f"{_GRANT}/上级政府性基金安排的转移支付", f"{_GRANT}/国有资本经营预算",
@@ -51,6 +57,17 @@ LAYOUTS: tuple[tuple[str, ...], ...] = (
     ("合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"),
     ("预算数",),
     ("合计",),
+    # Shanghai (上海市区级部门预算): 收入预算总表 and the “三公”经费和机关运行经费 table
+    ("合计", "财政拨款收入", "事业收入", "事业单位经营收入", "其他收入"),
+    (f"{_SG}/合计", f"{_SG}/因公出国（境）费", f"{_SG}/公务接待费", f"{_SG}/{_CAR}/小计", f"{_SG}/{_CAR}/购置费",
+     f"{_SG}/{_CAR}/运行费", "机关运行经费预算数"),
+    # Jiangsu (江苏省部门预算公开表): single-amount tables, 支出预算总表, “三公”经费、会议费、培训费
+    ("金额",),
+    ("机关运行经费支出",),
+    ("合计", "基本支出", "项目支出", "单位预留机动经费", "结转下年资金"),
+    ("合计", "“三公”经费/小计", "“三公”经费/因公出国（境）费", f"“三公”经费/{_CAR_JS}/小计",
+     f"“三公”经费/{_CAR_JS}/公务用车购置费", f"“三公”经费/{_CAR_JS}/公务用车运行维护费",
+     "“三公”经费/公务接待费", "会议费", "培训费"),
 )
 
 TOTAL_LABELS = ("合计", "总计", "小计")

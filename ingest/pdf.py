@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
 from ingest.errors import ParseError
-from ingest.headers import layout_for
+from ingest.headers import layout_for, normalise
 from ingest.model import RawRow, RawTable
 from ingest.narrative import Extracted, metadata_from_lines, sections_from_lines
 from ingest.text import FULL_WIDTH, _rows, project_column_in
@@ -156,7 +157,7 @@ def _title_before(lines: list[Line], i: int) -> tuple[str, str, int]:
             continue
         if title:
             break
-    title = re.sub(r"^(?:\d+[.、．]?)", "", title)
+    title = re.sub(r"^\d{1,2}[.、．](?!\d)", "", title)
     return title, number, first
 
 
@@ -201,6 +202,10 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
                 continue   # a header repeated on the new page
             if state == "data" and _is_repeated_header(ln, header_words):
                 state = "repeat"
+            elif state == "data" and not _is_data(ln):
+                current, state = None, "none"      # a new page that goes on with prose
+                in_table.discard(i)
+                continue
         if state in ("header", "repeat"):
             if _is_data(ln):
                 state = "data"
@@ -219,8 +224,8 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
                  for i, ln in enumerate(lines) if i not in in_table]
     sections = tuple(replace(sec, unit="page") for sec in sections_from_lines(narrative))
     meta = metadata_from_lines([ln.text for ln in lines], raws)
-    if not meta["org"]:
-        meta["org"] = _org(lines)
+    if len(meta["org"]) <= 2 or meta["org"] in ("部门", "单位"):
+        meta["org"] = _org(lines) or meta["org"]
     return Extracted(tables=tuple(raws), sections=sections, **meta)
 
 
@@ -229,11 +234,13 @@ def _is_prose(ln: Line) -> bool:
 
 
 def _org(lines: list[Line]) -> str:
-    for ln in lines[:80]:
-        m = re.search(r"(?:预算主管部门|编制部门|编制单位|部门名称|部门)[:：]\s*(\S+?)(?:单位[:：].*)?$", ln.joined)
-        if m:
-            return m.group(1)
-    return ""
+    """The organisation named most often on 编制部门/部门名称/部门 lines (table captions)."""
+    found = Counter()
+    for ln in lines:
+        m = re.search(r"(?:预算主管部门|编制部门|编制单位|部门名称|部门)[:：]\s*(\S+?)(?:单\s*位\s*[:：].*)?$", ln.joined)
+        if m and len(m.group(1)) > 2:
+            found[m.group(1)] += 1
+    return found.most_common(1)[0][0] if found else ""
 
 
 def _starts_title(lines: list[Line], i: int) -> bool:
@@ -251,7 +258,7 @@ def _starts_title(lines: list[Line], i: int) -> bool:
 
 def _is_data(ln: Line) -> bool:
     s = ln.joined
-    return bool(ln.amounts()) or bool(re.match(r"^\d{3}", s)) or s.replace(" ", "") in ("合计", "总计") \
+    return bool(ln.amounts()) or bool(re.fullmatch(r"\d{3}(?:\d{2}){0,2}", ln.words[0][0])) or s.replace(" ", "") in ("合计", "总计") \
         or s.startswith("此表为空")
 
 
@@ -275,15 +282,14 @@ def _bands(data: list[Line]) -> list[list[Line]]:
 
 def _band_text(band: list[Line], lo: float, hi: float) -> tuple[str, tuple[float, ...]]:
     """'code name figures' for the words of a band between x ``lo`` and ``hi``, and the figures' x-centres."""
-    words = [(w, ln) for ln in band for w in ln.words if lo <= (w[1] + w[2]) / 2 < hi]
+    words = [w for ln in band for w in ln.words if lo <= (w[1] + w[2]) / 2 < hi]
+    name_x0 = min((w[1] for w in words if CJK.search(w[0])), default=None)
     codes, names, figures = [], [], []
-    for w, ln in words:
-        if AMOUNT.match(w[0]) and not _is_code_word(w, ln):
+    for w in words:
+        if re.fullmatch(r"\d{1,7}", w[0]) and name_x0 is not None and w[2] <= name_x0 + 1:
+            codes.append(w)         # 科目编码 (or its 类/款/项 parts) left of the name
+        elif AMOUNT.match(w[0]):
             figures.append(w)
-        elif re.fullmatch(r"\d{1,7}", w[0]) and not names_after(words, w):
-            figures.append(w)
-        elif re.fullmatch(r"\d{1,7}", w[0]):
-            codes.append(w)
         else:
             names.append(w)
     codes.sort(key=lambda w: w[1])
@@ -297,12 +303,8 @@ def _band_text(band: list[Line], lo: float, hi: float) -> tuple[str, tuple[float
     return text, tuple((w[1] + w[2]) / 2 for w in figures)
 
 
-def names_after(words, w) -> bool:
-    return any(CJK.search(x[0]) and x[1] >= w[2] - 1 for x, _ in words)
-
-
 def _raw_table(t: _Open, grids: dict) -> RawTable:
-    header_text = " ".join(ln.joined for ln in t.header)
+    header_text = _header_text(t.header)
     split = _side_split(t) if "收支" in t.title else None
     bands = _bands(t.data)
     numbered: list[tuple[int, str]] = []
@@ -338,12 +340,61 @@ def _raw_table(t: _Open, grids: dict) -> RawTable:
         layout = layout_for(header_text, None, False, max_figures)
         if layout.understood:
             columns = layout.columns
-            column_xs = _column_xs(t, grids, len(columns), rows)
+            column_xs = _header_xs(t.header, columns) or _column_xs(t, grids, len(columns), rows)
     pages_used = sorted({ln.page for ln in t.data} | {t.start_page})
     source = f"p. {pages_used[0]}" if len(pages_used) == 1 else f"pp. {pages_used[0]}-{pages_used[-1]}"
     note_text = "".join(t.note) or note
     return RawTable(number=t.number, title=t.title, unit=t.unit, header=header_text, rows=tuple(rows),
                     source=source, columns=columns, column_xs=column_xs, note=note_text, complete=True)
+
+
+def _header_text(header: list[Line]) -> str:
+    """Header lines as read, then each stack of words sharing an x-centre (a cell wrapped over
+    lines: "事业单位" over "经营收入") joined top to bottom."""
+    text = " ".join(ln.joined for ln in header)
+    stacks: list[list[tuple[str, float, float, float]]] = []
+    for w in sorted((w for ln in header for w in ln.words), key=lambda w: (w[3], w[1])):
+        c = (w[1] + w[2]) / 2
+        for st in stacks:
+            last = st[-1]
+            if abs((last[1] + last[2]) / 2 - c) <= 6 and 0 < w[3] - last[3] <= 20:
+                st.append(w)
+                break
+        else:
+            stacks.append([w])
+    joined = ["".join(w[0] for w in st) for st in stacks if len(st) > 1]
+    return text + (" " + " ".join(joined) if joined else "")
+
+
+def _header_cells(header: list[Line]) -> list[tuple[str, float]]:
+    """(text, x-centre) of each header word, and of each stack of words wrapped in one cell."""
+    cells = [(w[0], (w[1] + w[2]) / 2) for ln in header for w in ln.words]
+    stacks: list[list[tuple[str, float, float, float]]] = []
+    for w in sorted((w for ln in header for w in ln.words), key=lambda w: (w[3], w[1])):
+        c = (w[1] + w[2]) / 2
+        for st in stacks:
+            if abs((st[-1][1] + st[-1][2]) / 2 - c) <= 6 and 0 < w[3] - st[-1][3] <= 20:
+                st.append(w)
+                break
+        else:
+            stacks.append([w])
+    cells += [("".join(w[0] for w in st), sum((w[1] + w[2]) / 2 for w in st) / len(st))
+              for st in stacks if len(st) > 1]
+    return [(normalise(t), x) for t, x in cells]
+
+
+def _header_xs(header: list[Line], columns: tuple[str, ...]) -> tuple[float, ...]:
+    """x-centre of each column's own label in the header, left to right; () when one is missing."""
+    cells = _header_cells(header)
+    xs: list[float] = []
+    for column in columns:
+        label = normalise(column.split("/")[-1])
+        options = sorted(x for t, x in cells if t == label or (len(label) > 3 and t.endswith(label)))
+        nxt = next((x for x in options if not xs or x > xs[-1] + 5), None)
+        if nxt is None:
+            return ()
+        xs.append(nxt)
+    return tuple(xs)
 
 
 def _negate(source: str) -> str:
@@ -369,10 +420,13 @@ def _with_page(r: RawRow, pages: dict[int, int], xs_of: dict[int, tuple[float, .
 
 def _side_split(t: _Open) -> float | None:
     """x where the expenditure half of a 收支 table starts: the second 项目/项目名称 header cell."""
-    heads = sorted((w[1] for ln in t.header for w in ln.words if w[0] in ("项目", "项目名称")))
-    if len(heads) >= 2:
-        return heads[1] - 5
-    return None
+    words = [w for ln in t.header for w in ln.words]
+    heads = sorted((w for w in words if w[0] in ("项目", "项目名称", "功能科目名称")), key=lambda w: w[1])
+    if len(heads) < 2:
+        return None
+    second = heads[1]
+    left = [w[2] for w in words if w[2] < second[1] and abs(w[3] - second[3]) <= 12]
+    return (max(left) + second[1]) / 2 if left else second[1] - 5
 
 
 def _column_xs(t: _Open, grids: dict, n: int, rows: list[RawRow]) -> tuple[float, ...]:

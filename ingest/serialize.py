@@ -24,7 +24,7 @@ def to_dict(doc: BudgetDocument) -> dict:
             "verified": sorted(list(x) for x in t.verified),
         } for t in doc.tables],
         "sections": [{"path": list(s.path), "text": s.text, "line_start": s.line_start,
-                      "line_end": s.line_end} for s in doc.sections],
+                      "line_end": s.line_end, "unit": s.unit} for s in doc.sections],
         "findings": [vars(f) for f in doc.findings],
         "checks": [_check(c) for c in doc.checks],
     }
@@ -51,7 +51,8 @@ def from_dict(d: dict) -> BudgetDocument:
     return BudgetDocument(
         doc_id=d["doc_id"], org=d["org"], year=d["year"], kind=d["kind"], scope=d["scope"],
         unit=d["unit"], source_file=d["source_file"], sha256=d["sha256"], tables=tables,
-        sections=tuple(Section(tuple(s["path"]), s["text"], s["line_start"], s["line_end"])
+        sections=tuple(Section(tuple(s["path"]), s["text"], s["line_start"], s["line_end"],
+                               s.get("unit", "line"))
                        for s in d["sections"]),
         findings=tuple(Finding(**f) for f in d["findings"]),
         checks=tuple(_check_from(c) for c in d["checks"]))
