@@ -165,6 +165,7 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
     tables: list[_Open] = []
     in_table: set[int] = set()
     current: _Open | None = None
+    pending_number = ""     # a 公开NN表 line at the foot of a page whose table starts on the next
     state = "none"
     header_words: set[str] = set()
     for i, ln in enumerate(lines):
@@ -173,11 +174,18 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
         if unit and ("编制" in s or "部门" in s or s.startswith(("单位", "金额"))):
             title, number, first = _title_before(lines, i)
             if title:
+                number, pending_number = number or pending_number, ""
                 current = _Open(number, title, unit.group(1), ln.page, last_page=ln.page)
                 tables.append(current)
                 in_table.update(range(first, i + 1))
                 state, header_words = "header", set()
                 continue
+        if NUMBER_LINE.match(s):
+            m = NUMBER_LINE.match(s)
+            pending_number = f"表{int(m.group(1) or m.group(2))}"
+            in_table.add(i)
+            current, state = None, "none"
+            continue
         if current is None:
             continue
         if _starts_title(lines, i):
@@ -185,9 +193,7 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
         if PART.match(s) or (not ln.amounts() and len(s) > 30 and not NOTE.match(s) and state != "note"):
             current, state = None, "none"
             continue
-        if NOTE.match(s) or state == "note" and not ln.amounts():
-            if state != "note" and not (current.data or current.header):
-                pass
+        if NOTE.match(s) or (state == "note" and not ln.amounts() and ln.page == current.last_page):
             current.note.append(s)
             state = "note"
             in_table.add(i)
