@@ -101,7 +101,7 @@ def test_wanli_empty_tables_keep_their_note(wanli):
 
 def test_wanli_all_identities_hold(wanli):
     assert failing(wanli) == []
-    assert sum(c.ok for t in wanli.tables for c in t.checks) > 400
+    assert sum(c.ok for t in wanli.tables for c in t.checks) >= 350
     assert len(unverified_amounts(wanli)) == 1            # 机关运行经费: no identity covers it
 
 
