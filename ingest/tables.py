@@ -131,14 +131,21 @@ def _candidates(raw: RawRow, allowed: tuple[int, ...], n: int, identities, tol) 
 
 
 def _by_position(raw: RawRow, column_xs: tuple[float, ...], candidates: list[Vector]) -> list[Vector]:
-    """PDF rows: order candidates by how far each figure would sit from its column's x-centre."""
-    if not raw.xs or not column_xs or len(raw.xs) != len(raw.numbers):
+    """PDF rows: order candidates by how far each figure would sit from its column's x-centre, and
+    drop those that put a figure at least half a column further away than the best one does (the
+    position decides; the identities confirm it, or decide when positions are that close)."""
+    if not raw.xs or not column_xs or len(raw.xs) != len(raw.numbers) or not candidates:
         return candidates
 
     def distance(vec: Vector) -> float:
         cols = [i for i, v in enumerate(vec) if v is not None]
         return sum(abs(column_xs[c] - x) for c, x in zip(cols, raw.xs))
-    return sorted(candidates, key=distance)
+    ordered = sorted(candidates, key=distance)
+    gaps = [b - a for a, b in zip(column_xs, column_xs[1:]) if b > a]
+    if not gaps:
+        return ordered
+    best = distance(ordered[0])
+    return [v for v in ordered if distance(v) < best + min(gaps) / 2]
 
 
 def _sum_key(vectors, n: int, q: Decimal) -> tuple:
