@@ -323,21 +323,25 @@ def _raw_table(t: _Open, grids: dict) -> RawTable:
             xs_of[k], pages[k] = xs, band[0].page
         rows, note = _rows(numbered, has_project=project_column_in(header_text))
     else:
-        left, right = [], []
+        bounds = [-1e9, *split, 1e9]
+        names = ["收入", "支出"] if len(split) == 1 else ["收入", *["支出（功能分类）"] * (len(split) - 1), "支出"]
+        parts: list[list[tuple[int, str]]] = [[] for _ in names]
         for k, band in enumerate(bands):
-            lt, lxs = _band_text(band, -1e9, split)
-            rt, rxs = _band_text(band, split, 1e9)
             pages[k] = band[0].page
-            if lt:
-                left.append((k, lt))
-                xs_of[k] = lxs
-            if rt:
-                right.append((k, rt))
-                xs_of[-k - 1] = rxs
-        lrows, note = _rows(left, group="收入")
-        rrows, note2 = _rows(right, group="支出")
-        rows = lrows + [replace(r, source=_negate(r.source)) for r in rrows]
-        note = note or note2
+            cut = [_band_text(band, bounds[g], bounds[g + 1]) for g in range(len(names))]
+            for g in range(len(names) - 1):      # a label cell merged across parts (当年支出小计)
+                (text, xs), (nxt, nxs) = cut[g], cut[g + 1]
+                if text and not xs and nxs and AMOUNT.match(nxt.split()[0]):
+                    cut[g], cut[g + 1] = ("", ()), (f"{text} {nxt}", nxs)
+            for g, (text, xs) in enumerate(cut):
+                if text:
+                    parts[g].append((k, text))
+                    xs_of[_key(g, k)] = xs
+        rows, note = [], ""
+        for g, name in enumerate(names):
+            got, n = _rows(parts[g], group=name)
+            rows += [replace(r, source=_shift(r.source, g)) for r in got]
+            note = note or n
     rows = [_with_page(r, pages, xs_of) for r in rows]
     max_figures = max((len(r.numbers) for r in rows), default=0)
     columns: tuple[str, ...] = ()
@@ -403,36 +407,42 @@ def _header_xs(header: list[Line], columns: tuple[str, ...]) -> tuple[float, ...
     return tuple(xs)
 
 
-def _negate(source: str) -> str:
-    return re.sub(r"\d+", lambda m: str(-int(m.group()) - 1), source, count=0)
+SIDE = 100_000     # band keys of the g-th part of a side-by-side table: g * SIDE + band
+
+
+def _key(part: int, band: int) -> int:
+    return part * SIDE + band
+
+
+def _shift(source: str, part: int) -> str:
+    return re.sub(r"\d+", lambda m: str(_key(part, int(m.group()))), source)
 
 
 def _with_page(r: RawRow, pages: dict[int, int], xs_of: dict[int, tuple[float, ...]]) -> RawRow:
     """Replace the band index the text parser saw as a 'line number' by the page, and attach the
     figures' x-centres (from the band that carried the figures)."""
-    idx = [int(x) for x in re.findall(r"-?\d+", r.source)]
-    real = [i if i >= 0 else -i - 1 for i in idx]
-    side = [i for i in idx]
-    ps = sorted({pages[i] for i in real if i in pages})
-    source = f"p. {ps[0]}" if len(ps) <= 1 else f"pp. {ps[0]}-{ps[-1]}"
+    keys = [int(x) for x in re.findall(r"\d+", r.source)]
+    ps = sorted({pages[k % SIDE] for k in keys if k % SIDE in pages})
+    source = f"p. {ps[0]}" if len(ps) == 1 else f"pp. {ps[0]}-{ps[-1]}" if ps else r.source
     xs: tuple[float, ...] = ()
-    for i in (reversed(range(min(side), max(side) + 1)) if side[0] >= 0 else range(min(side), max(side) + 1)):
-        cand = xs_of.get(i, ())
-        if len(cand) == len(r.numbers) and cand:
+    for k in reversed(range(min(keys), max(keys) + 1)) if keys else ():
+        cand = xs_of.get(k, ())
+        if cand and len(cand) == len(r.numbers):
             xs = cand
             break
-    return replace(r, source=source if ps else r.source, xs=xs)
+    return replace(r, source=source, xs=xs)
 
 
-def _side_split(t: _Open) -> float | None:
-    """x where the expenditure half of a 收支 table starts: the second 项目/项目名称 header cell."""
+def _side_split(t: _Open) -> list[float] | None:
+    """x where each further half of a 收支 table starts: at each 项目/项目名称/功能科目名称 header cell
+    after the first (Jiangsu's 收支预算总表 has three parts: 收入, 功能分类, 支出用途)."""
     words = [w for ln in t.header for w in ln.words]
     heads = sorted((w for w in words if w[0] in ("项目", "项目名称", "功能科目名称")), key=lambda w: w[1])
-    if len(heads) < 2:
-        return None
-    second = heads[1]
-    left = [w[2] for w in words if w[2] < second[1] and abs(w[3] - second[3]) <= 12]
-    return (max(left) + second[1]) / 2 if left else second[1] - 5
+    bounds = []
+    for head in heads[1:]:
+        left = [w[2] for w in words if w[2] < head[1] and abs(w[3] - head[3]) <= 12]
+        bounds.append((max(left) + head[1]) / 2 if left else head[1] - 5)
+    return bounds or None
 
 
 def _column_xs(t: _Open, grids: dict, n: int, rows: list[RawRow]) -> tuple[float, ...]:

@@ -25,6 +25,7 @@ TOTAL_NAME = re.compile(r"^(?:收入|支出)?(?:总计|合计)$")
 NUMBERED_1 = re.compile(r"^[一二三四五六七八九十]+、")
 NUMBERED_2 = re.compile(r"^\d+[.、．]")
 QIZHONG = re.compile(r"^其中[:：]")
+SUBTOTAL = re.compile(r"小计$")
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,15 @@ def _levels_in_group(rows, idx, levels, parents) -> None:
             parent = next((j for j in reversed(idx[: idx.index(i)])
                            if rows[j].code and len(rows[j].code) < len(r.code)
                            and r.code.startswith(rows[j].code)), total)
+        elif name.endswith("小计") and total >= 0 and stack:
+            # 当年收入小计: the sum of the items above it; the rows after it (上年结转) add to the total
+            level, numbered_level, qizhong_level = 1, 0, 0
+            start = max((j for j in idx[: idx.index(i)] if SUBTOTAL.search(re.sub(r"\s", "", rows[j].name))),
+                        default=-1)
+            for j in idx[: idx.index(i)]:
+                if j > start and parents[j] == total and levels[j] == 1:
+                    parents[j] = i
+            parent = total
         else:
             if NUMBERED_1.match(name):
                 level, numbered_level, qizhong_level = 1, 1, 0
