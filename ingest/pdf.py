@@ -225,7 +225,12 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
     for k, t in enumerate(tables, 1):
         if not t.number:
             t.number = f"表{k}"
-        raws.append(_raw_table(t, grids))
+        try:
+            raws.append(_raw_table(t, grids))
+        except Exception as e:   # one unreadable table is a finding (header warning + note), not a crash
+            raws.append(RawTable(number=t.number, title=t.title, unit=t.unit, header="", rows=(),
+                                 source=f"p. {t.start_page}",
+                                 note=f"此表未能读取（{e.__class__.__name__}: {e}）", complete=True))
     narrative = [(ln.page, ln.joined if not _is_prose(ln) else ln.joined)
                  for i, ln in enumerate(lines) if i not in in_table]
     sections = tuple(replace(sec, unit="page") for sec in sections_from_lines(narrative))
