@@ -231,8 +231,7 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
             raws.append(RawTable(number=t.number, title=t.title, unit=t.unit, header="", rows=(),
                                  source=f"p. {t.start_page}",
                                  note=f"此表未能读取（{e.__class__.__name__}: {e}）", complete=True))
-    narrative = [(ln.page, ln.joined if not _is_prose(ln) else ln.joined)
-                 for i, ln in enumerate(lines) if i not in in_table]
+    narrative = _paragraph_lines([ln for i, ln in enumerate(lines) if i not in in_table])
     sections = tuple(replace(sec, unit="page") for sec in sections_from_lines(narrative))
     meta = metadata_from_lines([ln.text for ln in lines], raws)
     if len(meta["org"]) <= 2 or meta["org"] in ("部门", "单位"):
@@ -240,8 +239,29 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
     return Extracted(tables=tuple(raws), sections=sections, **meta)
 
 
-def _is_prose(ln: Line) -> bool:
-    return len(ln.words) == 1
+def _paragraph_lines(prose: list[Line]) -> list[tuple[int, str]]:
+    """(page, text) of narrative lines; a line that runs to the right margin continues on the next
+    line (also over a page break), so a wrapped paragraph is not mistaken for a short heading.
+    Table-of-contents dot leaders are dropped."""
+    right: dict[int, float] = {}
+    for ln in prose:
+        if len(ln.joined) >= 10:
+            right[ln.page] = max(right.get(ln.page, 0), ln.words[-1][2])
+    out: list[tuple[int, str]] = []
+    joined_to_prev = False
+    for ln in prose:
+        text = re.sub(r"[…·.．]{3,}\s*\d*$", "", ln.joined).strip()
+        leader = text != ln.joined.strip()
+        if not text:
+            joined_to_prev = False
+            continue
+        if joined_to_prev and out:
+            out[-1] = (out[-1][0], out[-1][1] + text)
+        else:
+            out.append((ln.page, text))
+        full = len(ln.joined) >= 10 and ln.words[-1][2] >= right.get(ln.page, 1e9) - 15
+        joined_to_prev = full and not leader and not text.endswith(("。", "：", ":"))
+    return out
 
 
 def _org(lines: list[Line]) -> str:
