@@ -243,9 +243,12 @@ def _paragraph_lines(prose: list[Line]) -> list[tuple[int, str]]:
     """(page, text) of narrative lines; a line that runs to the right margin continues on the next
     line (also over a page break), so a wrapped paragraph is not mistaken for a short heading.
     Table-of-contents dot leaders are dropped."""
+    toc_pages = {ln.page for ln in prose if ln.joined.replace(" ", "") in ("目录", "目次")}
+    prose = [ln for ln in prose if ln.page not in toc_pages]      # the table of contents is no text
     right: dict[int, float] = {}
+    long_lines = Counter(ln.page for ln in prose if len(ln.joined) >= 10)
     for ln in prose:
-        if len(ln.joined) >= 10:
+        if len(ln.joined) >= 10 and long_lines[ln.page] >= 4:     # a page of running text, not a cover
             right[ln.page] = max(right.get(ln.page, 0), ln.words[-1][2])
     out: list[tuple[int, str]] = []
     joined_to_prev = False
