@@ -15,7 +15,6 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
 
 from ingest.errors import ParseError
@@ -221,6 +220,11 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
                     header_words.update(w[0] for w in ln.words)
                 continue
         current.data.append(ln)
+    return _finish(lines, tables, in_table, grids)
+
+
+def _finish(lines: list[Line], tables: list[_Open], in_table: set[int], grids: dict) -> Extracted:
+    """Raw tables (ids generated in order where the document gives none), narrative, metadata."""
     raws = []
     for k, t in enumerate(tables, 1):
         if not t.number:
