@@ -344,7 +344,8 @@ def _band_text(band: list[Line], lo: float, hi: float) -> tuple[str, tuple[float
 def _raw_table(t: _Open, grids: dict) -> RawTable:
     header_text = _header_text(t.header)
     split = _side_split(t) if "收支" in t.title else None
-    bands = _bands(t.data)
+    data, categories = _category_cells(t.data) if split is None else (t.data, [])
+    bands = _bands(data)
     numbered: list[tuple[int, str]] = []
     xs_of: dict[int, tuple[float, ...]] = {}
     pages: dict[int, int] = {}
@@ -353,6 +354,8 @@ def _raw_table(t: _Open, grids: dict) -> RawTable:
             text, xs = _band_text(band, -1e9, 1e9)
             numbered.append((k, text))
             xs_of[k], pages[k] = xs, band[0].page
+        if categories:
+            numbered = _with_categories(numbered, bands, categories)
         rows, note = _rows(numbered, has_project=project_column_in(header_text))
     else:
         bounds = [-1e9, *split, 1e9]
@@ -388,6 +391,42 @@ def _raw_table(t: _Open, grids: dict) -> RawTable:
     note_text = "".join(t.note) or note
     return RawTable(number=t.number, title=t.title, unit=t.unit, header=header_text, rows=tuple(rows),
                     source=source, columns=columns, column_xs=column_xs, note=note_text, complete=True)
+
+
+def _category_cells(data: list[Line]) -> tuple[list[Line], list[tuple[int, float, str]]]:
+    """Income tables with two name columns (Jiangsu 收入预算总表): a category cell (一般公共预算资金)
+    merged over its block of rows, each block opening with a 小计 row. Returns the lines without the
+    category words, and the categories as (page, top, text)."""
+    texts = [w for ln in data for w in ln.words if CJK.search(w[0])]
+    subtotals = [w for w in texts if w[0] == "小计"]
+    if not subtotals:
+        return data, []
+    edge = min(w[1] for w in subtotals) - 5
+    if sum(1 for w in texts if w[2] < edge) < 2:
+        return data, []
+    categories = [(ln.page, ln.top, w[0]) for ln in data for w in ln.words if CJK.search(w[0]) and w[2] < edge]
+    kept = [Line(ln.page, ln.top, [w for w in ln.words if not (CJK.search(w[0]) and w[2] < edge)]) for ln in data]
+    return [ln for ln in kept if ln.words], categories
+
+
+def _with_categories(numbered: list[tuple[int, str]], bands: list[list[Line]],
+                     categories: list[tuple[int, float, str]]) -> list[tuple[int, str]]:
+    """Each 小计 row becomes its block's category (一、…), the block's other rows its items (1. …)."""
+    starts = [k for k, (_, text) in enumerate(numbered) if text.startswith("小计")]
+    out = list(numbered)
+    for n, k in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(numbered)
+        page, top = bands[k][0].page, bands[k][0].top - 5
+        bottom = bands[end][0].top - 5 if end < len(numbered) and bands[end][0].page == page else 1e9
+        name = "".join(c for p, y, c in categories if p == page and top <= y < bottom)
+        if not name:
+            continue
+        out[k] = (numbered[k][0], f"一、{name}" + numbered[k][1][2:])
+        for j in range(k + 1, end):
+            text = numbered[j][1]
+            if not text.startswith("其中"):
+                out[j] = (numbered[j][0], f"1.{text}")
+    return out
 
 
 def _header_text(header: list[Line]) -> str:
