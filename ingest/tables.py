@@ -25,6 +25,7 @@ TOTAL_NAME = re.compile(r"^(?:收入|支出)?(?:总计|合计)$")
 NUMBERED_1 = re.compile(r"^[一二三四五六七八九十]+、")
 NUMBERED_2 = re.compile(r"^\d+[.、．]")
 QIZHONG = re.compile(r"^其中[:：]")
+SUBTOTAL = re.compile(r"小计$")
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,15 @@ def _levels_in_group(rows, idx, levels, parents) -> None:
             parent = next((j for j in reversed(idx[: idx.index(i)])
                            if rows[j].code and len(rows[j].code) < len(r.code)
                            and r.code.startswith(rows[j].code)), total)
+        elif name.endswith("小计") and total >= 0 and stack:
+            # 当年收入小计: the sum of the items above it; the rows after it (上年结转) add to the total
+            level, numbered_level, qizhong_level = 1, 0, 0
+            start = max((j for j in idx[: idx.index(i)] if SUBTOTAL.search(re.sub(r"\s", "", rows[j].name))),
+                        default=-1)
+            for j in idx[: idx.index(i)]:
+                if j > start and parents[j] == total and levels[j] == 1:
+                    parents[j] = i
+            parent = total
         else:
             if NUMBERED_1.match(name):
                 level, numbered_level, qizhong_level = 1, 1, 0
@@ -131,14 +141,21 @@ def _candidates(raw: RawRow, allowed: tuple[int, ...], n: int, identities, tol) 
 
 
 def _by_position(raw: RawRow, column_xs: tuple[float, ...], candidates: list[Vector]) -> list[Vector]:
-    """PDF rows: order candidates by how far each figure would sit from its column's x-centre."""
-    if not raw.xs or not column_xs or len(raw.xs) != len(raw.numbers):
+    """PDF rows: order candidates by how far each figure would sit from its column's x-centre, and
+    drop those that put a figure at least half a column further away than the best one does (the
+    position decides; the identities confirm it, or decide when positions are that close)."""
+    if not raw.xs or not column_xs or len(raw.xs) != len(raw.numbers) or not candidates:
         return candidates
 
     def distance(vec: Vector) -> float:
         cols = [i for i, v in enumerate(vec) if v is not None]
         return sum(abs(column_xs[c] - x) for c, x in zip(cols, raw.xs))
-    return sorted(candidates, key=distance)
+    ordered = sorted(candidates, key=distance)
+    gaps = [b - a for a, b in zip(column_xs, column_xs[1:]) if b > a]
+    if not gaps:
+        return ordered
+    best = distance(ordered[0])
+    return [v for v in ordered if distance(v) < best + min(gaps) / 2]
 
 
 def _sum_key(vectors, n: int, q: Decimal) -> tuple:
