@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.errors import ParseError
-from ingest.headers import layout_for, normalise
+from ingest.grid import Grid, grid_rows, grids_of
+from ingest.headers import layout_for, normalise, role_of
 from ingest.model import RawRow, RawTable
 from ingest.narrative import Extracted, metadata_from_lines, sections_from_lines
 from ingest.text import FULL_WIDTH, Places, _rows, project_column_in
@@ -32,6 +33,7 @@ NUMBER_LINE = re.compile(r"^(?:公开\s*(\d+)\s*表|表\s*(\d+))$")
 TITLE_NUMBER = re.compile(r"^表\s*(\d+)\s*")
 NOTE = re.compile(r"^(?:注|说明)\s*[:：]|^此表为空|^：")
 PART = re.compile(r"^第[一二三四五六七八九十]+部分")
+MERGED_LABEL = re.compile(r"结转|结余|小计|合计|总计")   # labels of the 支出 side, not 功能科目
 BAND = 10.0        # words whose tops differ by less than this belong to one printed row
 
 
@@ -104,20 +106,6 @@ def _lines(page, number: int) -> list[Line]:
     return [ln for ln in lines if not (ln.top > footer and re.fullmatch(r"[-—\s\d第页/共]+", ln.text))]
 
 
-def _grid_xs(page) -> list[tuple[tuple[float, float, float, float], tuple[float, ...]]]:
-    """Each ruled table on the page: its bbox and the x-centres of its grid columns."""
-    out = []
-    try:
-        found = page.find_tables()
-    except Exception:            # a malformed drawing should not stop the reader
-        return out
-    for t in found:
-        edges = sorted({round(c[0], 1) for c in t.cells} | {round(c[2], 1) for c in t.cells})
-        xs = tuple((a + b) / 2 for a, b in zip(edges, edges[1:]) if b - a > 15)
-        out.append((t.bbox, xs))
-    return out
-
-
 def extract_pdf(path: Path) -> Extracted:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     import pdfplumber
@@ -132,7 +120,7 @@ def extract_pdf(path: Path) -> Extracted:
             page_lines = _lines(page, k)
             lines += page_lines
             if any(UNIT.search(ln.joined) for ln in page_lines) or any(ln.amounts() for ln in page_lines):
-                grids[k] = _grid_xs(page)
+                grids[k] = grids_of(page)
     return _assemble(lines, grids, str(path))
 
 
@@ -342,8 +330,12 @@ def _band_text(band: list[Line], lo: float, hi: float) -> tuple[str, tuple[float
     return text, tuple((w[1] + w[2]) / 2 for w in figures)
 
 
-def _raw_table(t: _Open, grids: dict) -> RawTable:
+def _raw_table(t: _Open, grids: dict[int, list[Grid]]) -> RawTable:
     header_text = _header_text(t.header)
+    if role_of(t.title) == "procurement":
+        by_cell = _grid_table(t, grids, header_text)
+        if by_cell is not None:
+            return by_cell
     split = _side_split(t) if "收支" in t.title else None
     data, categories = _category_cells(t.data) if split is None else (t.data, [])
     bands = _bands(data)
@@ -369,6 +361,8 @@ def _raw_table(t: _Open, grids: dict) -> RawTable:
                 (text, xs), (nxt, nxs) = cut[g], cut[g + 1]
                 if text and not xs and nxs and AMOUNT.match(nxt.split()[0]):
                     cut[g], cut[g + 1] = ("", ()), (f"{text} {nxt}", nxs)
+                elif g and text and not xs and not nxt and MERGED_LABEL.search(text):
+                    cut[g], cut[g + 1] = ("", ()), (text, ())    # 结转下年资金 with an empty cell
             for g, (text, xs) in enumerate(cut):
                 if text:
                     parts[g].append((k, text))
@@ -387,11 +381,32 @@ def _raw_table(t: _Open, grids: dict) -> RawTable:
         if layout.understood:
             columns = layout.columns
             column_xs = _header_xs(t.header, columns) or _column_xs(t, grids, len(columns), rows)
-    pages_used = sorted({ln.page for ln in t.data} | {t.start_page})
-    source = f"p. {pages_used[0]}" if len(pages_used) == 1 else f"pp. {pages_used[0]}-{pages_used[-1]}"
     note_text = "".join(t.note) or note
     return RawTable(number=t.number, title=t.title, unit=t.unit, header=header_text, rows=tuple(rows),
-                    source=source, columns=columns, column_xs=column_xs, note=note_text, complete=True)
+                    source=_pages_source(t), columns=columns, column_xs=column_xs, note=note_text, complete=True)
+
+
+def _grid_table(t: _Open, grids: dict[int, list[Grid]], header_text: str) -> RawTable | None:
+    """The table read cell by cell from its ruled grid (see ``ingest.grid``); None without one."""
+    pages = sorted({ln.page for ln in t.data})
+    words = [(p, [w for ln in t.data if ln.page == p for w in ln.words]) for p in pages]
+    read = grid_rows([(p, grids.get(p, []), ws) for p, ws in words], _labels(t.header))
+    if read is None:
+        return None
+    columns, rows = read
+    return RawTable(number=t.number, title=t.title, unit=t.unit, header=header_text, rows=tuple(rows),
+                    source=_pages_source(t), columns=columns, note="".join(t.note), complete=True)
+
+
+def _labels(header: list[Line]) -> list[tuple[str, float]]:
+    """Header labels left to right with their x-centres; a label wrapped over lines ("采购品目大"
+    over "类") is one label."""
+    return sorted((_stack_cell(st) for st in _stacks(header, dy=30)), key=lambda lx: lx[1])
+
+
+def _pages_source(t: _Open) -> str:
+    pages_used = sorted({ln.page for ln in t.data} | {t.start_page})
+    return f"p. {pages_used[0]}" if len(pages_used) == 1 else f"pp. {pages_used[0]}-{pages_used[-1]}"
 
 
 def _category_cells(data: list[Line]) -> tuple[list[Line], list[tuple[int, float, str]]]:
@@ -430,38 +445,36 @@ def _with_categories(numbered: list[tuple[int, str]], bands: list[list[Line]],
     return out
 
 
-def _header_text(header: list[Line]) -> str:
-    """Header lines as read, then each stack of words sharing an x-centre (a cell wrapped over
-    lines: "事业单位" over "经营收入") joined top to bottom."""
-    text = " ".join(ln.joined for ln in header)
+def _stacks(header: list[Line], dy: float = 20) -> list[list[tuple[str, float, float, float]]]:
+    """Header words grouped into stacks sharing an x-centre, each at most ``dy`` below the one
+    above (a cell wrapped over lines: "事业单位" over "经营收入"), top to bottom."""
     stacks: list[list[tuple[str, float, float, float]]] = []
     for w in sorted((w for ln in header for w in ln.words), key=lambda w: (w[3], w[1])):
         c = (w[1] + w[2]) / 2
         for st in stacks:
-            last = st[-1]
-            if abs((last[1] + last[2]) / 2 - c) <= 6 and 0 < w[3] - last[3] <= 20:
+            if abs((st[-1][1] + st[-1][2]) / 2 - c) <= 6 and 0 < w[3] - st[-1][3] <= dy:
                 st.append(w)
                 break
         else:
             stacks.append([w])
-    joined = ["".join(w[0] for w in st) for st in stacks if len(st) > 1]
+    return stacks
+
+
+def _stack_cell(st: list[tuple[str, float, float, float]]) -> tuple[str, float]:
+    return "".join(w[0] for w in st), sum((w[1] + w[2]) / 2 for w in st) / len(st)
+
+
+def _header_text(header: list[Line]) -> str:
+    """Header lines as read, then each stack of words wrapped in one cell joined top to bottom."""
+    text = " ".join(ln.joined for ln in header)
+    joined = [_stack_cell(st)[0] for st in _stacks(header) if len(st) > 1]
     return text + (" " + " ".join(joined) if joined else "")
 
 
 def _header_cells(header: list[Line]) -> list[tuple[str, float]]:
     """(text, x-centre) of each header word, and of each stack of words wrapped in one cell."""
     cells = [(w[0], (w[1] + w[2]) / 2) for ln in header for w in ln.words]
-    stacks: list[list[tuple[str, float, float, float]]] = []
-    for w in sorted((w for ln in header for w in ln.words), key=lambda w: (w[3], w[1])):
-        c = (w[1] + w[2]) / 2
-        for st in stacks:
-            if abs((st[-1][1] + st[-1][2]) / 2 - c) <= 6 and 0 < w[3] - st[-1][3] <= 20:
-                st.append(w)
-                break
-        else:
-            stacks.append([w])
-    cells += [("".join(w[0] for w in st), sum((w[1] + w[2]) / 2 for w in st) / len(st))
-              for st in stacks if len(st) > 1]
+    cells += [_stack_cell(st) for st in _stacks(header) if len(st) > 1]
     return [(normalise(t), x) for t, x in cells]
 
 
@@ -521,8 +534,8 @@ def _column_xs(t: _Open, grids: dict, n: int, rows: list[RawRow]) -> tuple[float
     """x-centres of the n amount columns: the rightmost n grid columns of the ruled table on the
     table's first data page; without a grid, none (placement falls back to arithmetic alone)."""
     page = t.data[0].page if t.data else t.start_page
-    for bbox, xs in grids.get(page, []):
+    for g in grids.get(page, []):
         top = t.data[0].top if t.data else 0
-        if bbox[1] - 2 <= top <= bbox[3] + 2 and len(xs) >= n:
-            return xs[-n:]
+        if g.bbox[1] - 2 <= top <= g.bbox[3] + 2 and len(g.xs) >= n:
+            return g.xs[-n:]
     return ()

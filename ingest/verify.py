@@ -34,6 +34,18 @@ def total_row(t: Table | None, group: str = "") -> int | None:
     return None
 
 
+def _sum_row(t: Table | None) -> int | None:
+    """The 合计 row of a table of totals; a table of one unnamed row (Jiangsu's 支出预算总表: 合计 |
+    基本支出 | 项目支出 … over one line of figures) is that row."""
+    if t is not None and len(t.rows) == 1 and not t.rows[0].name and not t.rows[0].code:
+        return 0
+    return total_row(t)
+
+
+def _exact_row(t: Table, name: str, group: str) -> int | None:
+    return next((i for i, r in enumerate(t.rows) if r.group == group and _norm(r.name) == _norm(name)), None)
+
+
 def _norm(name: str) -> str:
     return re.sub(r"[（(].*?[)）]|的|\s", "", name)
 
@@ -62,6 +74,17 @@ class _Checker:
         self.tol = tol
         self.checks: list[Check] = []
 
+    def sum_of_rows(self, rule: str, t: Table, rows: list[int], total: int | None) -> None:
+        """Σ of a column-0 block of rows = the total row (a table part without its own total row)."""
+        filled = [i for i in rows if t.rows[i].values[0] is not None]
+        if total is None or not filled or t.rows[total].values[0] is None:
+            return
+        a, b = sum(t.rows[i].values[0] for i in filled), t.rows[total].values[0]
+        ok = abs(a - b) <= self.tol
+        cells = tuple((t.id, i, 0) for i in (*filled, total)) if ok else ()
+        self.checks.append(Check(rule, ok, f"{t.id} Σ {len(filled)} 行 {a} {'=' if ok else '≠'} "
+                                           f"{t.rows[total].name} {b}", cells))
+
     def equal(self, rule: str, left: tuple[Table, int | None, Iterable[int | None]],
               right: tuple[Table, int | None, Iterable[int | None]], relation: str = "=") -> None:
         lt, lr, lcols = left
@@ -79,10 +102,16 @@ class _Checker:
         self.checks.append(Check(rule, ok, detail, cells if ok and relation == "=" else ()))
 
 
+def _fiscal(t: Table) -> bool:
+    """A 财政拨款 restatement of a standard table (Jiangsu: 财政拨款支出预算表, 财政拨款基本支出预算表)."""
+    return "财政拨款" in t.title and t.role in ("expenditure", "gpb_basic")
+
+
 def cross_checks(tables: tuple[Table, ...], tol: Decimal = Decimal("0.01")) -> list[Check]:
     by_role: dict[str, Table] = {}
+    fiscal: dict[str, Table] = {}
     for t in tables:
-        by_role.setdefault(t.role, t)
+        (fiscal if _fiscal(t) else by_role).setdefault(t.role, t)
     ov, inc, exp = by_role.get("overview"), by_role.get("income"), by_role.get("expenditure")
     fo, gpb = by_role.get("fiscal_overview"), by_role.get("gpb_expenditure")
     basic, proj = by_role.get("gpb_basic"), by_role.get("gpb_project")
@@ -96,7 +125,7 @@ def cross_checks(tables: tuple[Table, ...], tol: Decimal = Decimal("0.01")) -> l
         ck.equal(f"{ov.id} 收入总计 = {inc.id} 总计", (ov, total_row(ov, "收入"), [0]),
                  (inc, total_row(inc), [0]))
     if inc is not None and exp is not None:
-        ck.equal(f"{inc.id} 总计 = {exp.id} 合计", (inc, total_row(inc), [0]), (exp, total_row(exp), [0]))
+        ck.equal(f"{inc.id} 总计 = {exp.id} 合计", (inc, total_row(inc), [0]), (exp, _sum_row(exp), [0]))
         _by_code(ck, f"{inc.id}/{exp.id} 各科目总计一致", inc, [0], exp, [0])
     if ov is not None and exp is not None:
         _by_code(ck, f"{ov.id} 支出/{exp.id} 各类合计一致", ov, [0], exp, [0], group="支出")
@@ -125,6 +154,18 @@ def cross_checks(tables: tuple[Table, ...], tol: Decimal = Decimal("0.01")) -> l
         ck.equal(f"{sangong.id} “三公”经费 ≤ {basic.id} 公用经费" + (f" + {proj.id} 项目支出" if proj else ""),
                  (sangong, total_row(sangong), [0]),
                  (basic, total_row(basic), [col(basic, "公用经费")]), relation="≤")
+    if ov is not None:
+        _overview_parts(ck, ov, exp)
+    if ov is not None and exp is not None:        # 支出 by 功能分类 类, named instead of coded
+        _by_name(ck, f"{ov.id} 支出/{exp.id} 各类合计一致", ov, [0], exp, [col(exp, "合计")], "支出")
+    if fo is not None and gpb is not None:
+        _by_name(ck, f"{fo.id} 支出一般公共预算/{gpb.id} 各类合计一致", fo, [col(fo, "一般公共预算")], gpb,
+                 [col(gpb, "合计")], "支出")
+    if exp is not None and gpb is not None:        # 一般公共预算 is a part of all the funds
+        for label in ("合计", "基本支出", "项目支出"):
+            _by_code(ck, f"{gpb.id} {label} ≤ {exp.id} {label}", gpb, [col(gpb, label)], exp, [col(exp, label)],
+                     relation="≤")
+    _fiscal_checks(ck, fiscal, fo, gpb, basic, by_role.get("gov_fund"), by_role.get("admin_cost"))
     if carry is not None and ov is not None:
         ck.equal(f"{carry.id} 合计 = {ov.id} 上年结转结余", (carry, total_row(carry), [0]),
                  (ov, find_row(ov, "上年结转结余", "收入"), [0]))
@@ -134,13 +175,62 @@ def cross_checks(tables: tuple[Table, ...], tol: Decimal = Decimal("0.01")) -> l
     return ck.checks
 
 
-def _by_code(ck: _Checker, rule: str, a: Table, a_cols, b: Table, b_cols, group: str = "") -> None:
+def _overview_parts(ck: _Checker, ov: Table, exp: Table | None) -> None:
+    """收支总表 with a 功能分类 part beside the 支出用途 part (Jiangsu): the function rows add up to
+    the 当年支出小计 they share; the 支出用途 rows (基本支出 …) are 支出总表's column totals."""
+    side = [i for i, r in enumerate(ov.rows) if r.group.startswith("支出") and r.group != "支出"]
+    if side:
+        subtotal = next((i for i, r in enumerate(ov.rows) if r.group == "支出" and "小计" in r.name), None)
+        ck.sum_of_rows(f"{ov.id} 功能分类各类 = 当年支出小计", ov, side, subtotal)
+    r_exp = _sum_row(exp)
+    if exp is None or r_exp is None:
+        return
+    for c, label in enumerate(exp.columns):
+        r = _exact_row(ov, label, "支出")
+        if c and r is not None and not is_total(label):
+            ck.equal(f"{ov.id} 支出 {label} = {exp.id} 合计行", (ov, r, [0]), (exp, r_exp, [c]))
+
+
+def _fiscal_checks(ck: _Checker, fiscal: dict[str, Table], fo: Table | None, gpb: Table | None,
+                   basic: Table | None, gov_fund: Table | None, admin: Table | None) -> None:
+    """A 财政拨款 table is its 一般公共预算 table plus the 政府性基金 one: row by row equal when the
+    fund table is empty, never less. 机关运行经费 is part of the 一般公共预算 basic expenditure."""
+    no_fund = gov_fund is None or all(v is None or v == 0 for r in gov_fund.rows for v in r.values)
+    f_exp, f_basic = fiscal.get("expenditure"), fiscal.get("gpb_basic")
+    if f_exp is not None and fo is not None:
+        ck.equal(f"{f_exp.id} 合计 = {fo.id} 支出合计", (f_exp, total_row(f_exp), [0]),
+                 (fo, total_row(fo, "支出"), [0]))
+    if f_basic is not None and fo is not None:
+        ck.equal(f"{f_basic.id} 合计 = {fo.id} 基本支出", (f_basic, total_row(f_basic), [0]),
+                 (fo, _exact_row(fo, "基本支出", "支出"), [0]))
+    for narrow, wide in ((gpb, f_exp), (basic, f_basic)):
+        if narrow is not None and wide is not None:
+            relation = "=" if no_fund else "≤"
+            _by_code(ck, f"{narrow.id} {relation} {wide.id}", narrow, [0], wide, [0], relation=relation)
+            ck.equal(f"{narrow.id} 合计 {relation} {wide.id} 合计", (narrow, total_row(narrow), [0]),
+                     (wide, total_row(wide), [0]), relation=relation)
+    if admin is not None and basic is not None:
+        _by_code(ck, f"{admin.id} 机关运行经费 ≤ {basic.id}", admin, [0], basic, [0], relation="≤")
+
+
+def _by_code(ck: _Checker, rule: str, a: Table, a_cols, b: Table, b_cols, group: str = "",
+             relation: str = "=") -> None:
     b_codes = {r.code: i for i, r in enumerate(b.rows) if r.code}
     for i, r in enumerate(a.rows):
         if r.code and r.code in b_codes and (not group or r.group == group):
             if all(v is None for v in r.values) and all(v is None for v in b.rows[b_codes[r.code]].values):
                 continue
-            ck.equal(f"{rule} ({r.code} {r.name})", (a, i, a_cols), (b, b_codes[r.code], b_cols))
+            ck.equal(f"{rule} ({r.code} {r.name})", (a, i, a_cols), (b, b_codes[r.code], b_cols), relation)
+
+
+def _by_name(ck: _Checker, rule: str, a: Table, a_cols, b: Table, b_cols, group: str) -> None:
+    """Rows of ``a`` without a code (收支总表: 一般公共服务支出 …) against ``b``'s 类 rows (3-digit
+    codes) of the same name."""
+    classes = {_norm(r.name): i for i, r in enumerate(b.rows) if len(r.code) == 3}
+    for i, r in enumerate(a.rows):
+        j = classes.get(_norm(r.name))
+        if r.group == group and not r.code and j is not None and r.values[0] is not None:
+            ck.equal(f"{rule} ({b.rows[j].code} {r.name})", (a, i, a_cols), (b, j, b_cols))
 
 
 # What a project is for, when the arithmetic cannot tell its 经济分类 column (every column of a
