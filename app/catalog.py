@@ -13,7 +13,7 @@ from ingest.verify import total_row
 
 # Which table gives the primary figure for a name found in several tables.
 ROLE_ORDER = ("expenditure", "income", "gpb_expenditure", "fiscal_overview", "overview", "gpb_basic",
-              "sangong", "gpb_project", "carryover", "gov_fund", "soe", "other")
+              "sangong", "gpb_project", "carryover", "gov_fund", "soe", "admin_cost", "procurement", "other")
 COLUMN_LABEL_ROLES = ("expenditure", "income", "gpb_expenditure", "gpb_basic", "fiscal_overview")
 GENERIC = {"合计", "总计", "小计", "预算数", "项目", "其他", "支出", "收入"}
 
@@ -29,6 +29,8 @@ TABLE_CONCEPTS: dict[str, tuple[tuple[tuple[str, ...], str, str | None], ...]] =
     "gov_fund": ((("政府性基金预算支出", "政府性基金支出", "政府性基金预算拨款"), "", None),),
     "soe": ((("国有资本经营预算支出", "国有资本经营预算拨款", "国有资本经营支出"), "", None),),
     "sangong": ((("“三公”经费",), "", None),),
+    "procurement": ((("政府采购预算", "政府采购支出预算", "政府采购支出", "政府采购总额", "政府采购金额",
+                      "政府采购", "采购"), "", None),),
     "carryover": ((("上年结转结余", "上年结转", "结转项目", "结转结余项目"), "", None),),
 }
 
@@ -126,6 +128,24 @@ def project_aliases(project: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def procurement_aliases(name: str, level: int) -> list[str]:
+    """政府采购表 rows: "台式计算机（20万以下）（政府集中采购）" is also asked as 台式计算机（20万以下）,
+    台式计算机 and, with the other rows bought that way, 政府集中采购; "专项（经济科目）" as either
+    part; a 采购品目大类 "货物A" as 货物类, 采购货物, 货物采购 (never the bare word: 服务 alone would
+    catch 会议服务). Rows sharing an alias are summed when asked (see app.execute)."""
+    out = []
+    rest = name
+    while (m := re.search(r"[（(](?:[^（）()]|[（(][^（）()]*[)）])*[)）]$", rest)) and m.start() > 1:
+        if rest == name and level >= 2:
+            out.append(m.group(0)[1:-1])
+        rest = rest[: m.start()]
+        out.append(rest)
+    if level == 1:
+        base = re.sub(r"[A-Za-z]$|类$", "", name)
+        out += [f"{base}类", f"采购{base}", f"{base}采购", f"购买{base}", f"{base}类采购"]
+    return out
+
+
 def normalise_brackets(text: str) -> str:
     """Document numbers are written with [] 【】 〔〕 ［］ alike: one form for matching."""
     return text.translate(str.maketrans("【】〔〕［］", "[][][]"))
@@ -199,6 +219,9 @@ def build_catalog(doc: BudgetDocument) -> Catalog:
             elif not row.code and t.role in ("carryover",):
                 for alias in project_aliases(row.name)[1:]:
                     add(alias, ref, "project", 150 + base)
+            elif t.role == "procurement":
+                for alias in procurement_aliases(row.name, row.level):
+                    add(alias, ref, "row", 200 + base)
     entries = {}
     for label, items in found.items():
         items.sort(key=lambda x: x[0])

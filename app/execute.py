@@ -258,7 +258,23 @@ def find_change(cat: Catalog, item: Item | None, words: str) -> Change | None:
 
 # ── operations ───────────────────────────────────────────────────────────────────────────────────
 
+def _same_item_parts(plan: Plan, cat: Catalog) -> Plan:
+    """One item bought in several ways (政府采购表: 台式计算机 under two 专项 or by two 采购组织形式):
+    its rows are parts of one figure, so the answer is their sum, shown with its parts."""
+    if plan.op != "lookup" or len(plan.items) != 1 or len(plan.items[0].refs) < 2:
+        return plan
+    refs = plan.items[0].refs
+    t = cat.doc.table(refs[0].table)
+    if t.role != "procurement" or any(r.table != t.id or r.column != refs[0].column for r in refs):
+        return plan
+    rows = {r.row for r in refs}
+    if any(t.rows[r].parent in rows for r in rows):
+        return plan                                     # a row and its own parts: not separate parts
+    return replace(plan, op="sum", items=tuple(Item(row_label(cat, r), (r,), "row") for r in refs))
+
+
 def execute(plan: Plan, cat: Catalog) -> Result:
+    plan = _same_item_parts(plan, cat)
     res = Result(plan, notes=list(plan.notes))
     try:
         OPERATIONS[plan.op](plan, cat, res)

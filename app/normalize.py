@@ -92,10 +92,21 @@ def normalise_question(text: str) -> str:
     return q
 
 
+# Two wordings of one item in different templates: a question in one document's wording is read in
+# the other's, only where the document has the other wording and not the asked one.
+EQUIVALENT: tuple[tuple[str, str], ...] = (
+    ("公务用车购置及运行费", "公务用车购置及运行维护费"), ("公务用车运行费", "公务用车运行维护费"),
+    ("公务用车购置及运行维护费", "公务用车购置及运行费"), ("公务用车运行维护费", "公务用车运行费"),
+)
+
+
 def apply_synonyms(q: str, known_labels: frozenset[str] = frozenset()) -> str:
     """Replace colloquial words by table wording, leaving words that are already table wording."""
     out = q
     for short, full in SYNONYMS:
         if short in out and full not in out and not any(short in lab and lab in out for lab in known_labels):
             out = out.replace(short, full)
+    for asked, other in EQUIVALENT:
+        if asked in out and other not in out and asked not in known_labels and other in known_labels:
+            out = out.replace(asked, other)
     return out

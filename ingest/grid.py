@@ -108,13 +108,19 @@ def grid_rows(pages: list[tuple[int, list[Grid], list[Word]]], labels: list[tupl
         return None
     level = _levels([c for _, c in read], text_columns)
     rows = []
+    above: dict[int, str] = {}       # the first cell of the last row of each level
     for page, cells in read:
-        texts = [(level[k], cells[k]) for k in text_columns if cells.get(k)]
+        texts = [(level[k], k, cells[k]) for k in text_columns if cells.get(k)]
         numbers = tuple(Decimal(cells[k].replace(",", "")) for k in amount_columns if cells.get(k))
         if not texts:
             continue
-        first = min(lv for lv, _ in texts)
-        words = [t for lv, t in texts if lv == first]
+        first = min(lv for lv, _, _ in texts)
+        group = [k for k in text_columns if level[k] == first]
+        words = [t for lv, _, t in texts if lv == first]
+        if not cells.get(group[0]) and above.get(first):
+            words.insert(0, above[first])          # a blank 专项名称 is the one above (经济科目 beside it)
+        above = {lv: t for lv, t in above.items() if lv < first}
+        above[first] = words[0]
         name = words[0] + (f"（{'，'.join(w for w in words[1:] if w != words[0])}）"
                            if any(w != words[0] for w in words[1:]) else "")
         name = re.sub(r"\s", "", name)
