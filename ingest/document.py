@@ -7,7 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ingest.errors import IncompleteDocument, ParseError
-from ingest.model import BudgetDocument, Finding, Table
+from ingest.headers import role_of
+from ingest.model import BudgetDocument, Finding, RawTable, Table
 from ingest.narrative import Extracted
 from ingest.tables import build_table, quantum
 from ingest.verify import column_hints, cross_checks
@@ -43,7 +44,12 @@ def read_document(path: str | Path) -> BudgetDocument:
         raise ParseError(str(path), "whole file", "no budget tables found (expected 表1 … with 编制单位 and 单位：万元); "
                          "is this a budget disclosure?")
     tables, findings = _build_tables(ex)
-    checks = cross_checks(tables)
+    try:
+        checks = cross_checks(tables)
+    except Exception as e:      # noqa: BLE001 — a table of unexpected shape: the tables stand, unchecked
+        checks = []
+        findings.append(Finding("cross-table", f"the cross-table checks could not run ({e.__class__.__name__}: {e})",
+                                "whole document", "warning"))
     tables = _with_cross_coverage(tables, checks)
     findings += [Finding("cross-table", f"{c.rule}: {c.detail}", c.rule.split()[0]) for c in checks if not c.ok]
     units = [t.unit for t in tables]
@@ -60,13 +66,16 @@ def read_document(path: str | Path) -> BudgetDocument:
 def _build_tables(ex: Extracted) -> tuple[tuple[Table, ...], list[Finding]]:
     """Build each table alone, then again with the column totals the other tables fix (twice, so
     a table corrected in the first round can correct the ones that depend on it)."""
-    results = [build_table(raw) for raw in ex.tables]
+    results = [_build(raw) for raw in ex.tables]
     plain = list(results)
     for _ in range(2):
         for k, raw in enumerate(ex.tables):
-            hints = column_hints(results[k][0], tuple(t for t, _ in results))
+            try:
+                hints = column_hints(results[k][0], tuple(t for t, _ in results))
+            except Exception:   # noqa: BLE001 — a hint is a help, never a reason to fail
+                hints = []
             if hints:
-                results[k] = build_table(raw, hints)
+                results[k] = _build(raw, hints)
     findings = [f for _, fs in results for f in fs]
     for (table, _), (_, plain_findings) in zip(results, plain):
         if table.role == "gpb_project" and any(f.rule == "ambiguous-placement" for f in plain_findings):
@@ -75,6 +84,17 @@ def _build_tables(ex: Extracted) -> tuple[tuple[Table, ...], list[Finding]]:
                                     f"经济分类 column; placed in {'、'.join(placed)} after the projects' names",
                                     table.source, "note"))
     return tuple(t for t, _ in results), findings
+
+
+def _build(raw: RawTable, hints=()) -> tuple[Table, list[Finding]]:
+    """One table; a table the builder cannot make sense of is a finding, and the others still ingest."""
+    try:
+        return build_table(raw, hints)
+    except Exception as e:      # noqa: BLE001 — any failure inside one table must not lose the document
+        note = f"此表未能读取（{e.__class__.__name__}: {e}）"
+        table = Table(id=raw.number, title=raw.title, unit=raw.unit, role=role_of(raw.title), columns=(),
+                      rows=(), source=raw.source, note=note)
+        return table, [Finding("unreadable-table", f"{raw.number} {raw.title}: {note}", raw.source)]
 
 
 def _with_cross_coverage(tables: tuple[Table, ...], checks) -> tuple[Table, ...]:

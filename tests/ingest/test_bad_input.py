@@ -107,3 +107,19 @@ def test_cli_exit_codes_and_one_line_errors(tmp_path, capsys, sample_path):
     assert "hejing-shebao-2025: added" in out and "11 tables" in out and "227 amounts (227 verified)" in out
     assert main(["--data-dir", home, "export", "nope"]) == 1
     assert "unknown document 'nope'" in capsys.readouterr().err
+
+
+def test_a_table_the_builder_cannot_read_is_a_finding_and_the_rest_ingests(sample_path, monkeypatch):
+    import ingest.document as document
+    real = document.build_table
+
+    def broken_for_table_7(raw, hints=()):
+        if raw.number == "表7":
+            raise ValueError("an unexpected layout")
+        return real(raw, hints)
+    monkeypatch.setattr(document, "build_table", broken_for_table_7)
+    doc = document.read_document(sample_path)
+    assert len(doc.tables) == 11 and doc.table("表7").rows == ()
+    assert "此表未能读取（ValueError: an unexpected layout）" == doc.table("表7").note
+    assert [f.rule for f in doc.findings if f.where == doc.table("表7").source] == ["unreadable-table"]
+    assert doc.table("表6").rows[0].values[0] is not None and doc.table("表10").rows
