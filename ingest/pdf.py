@@ -167,6 +167,11 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
                 in_table.update(range(first, i + 1))
                 state, header_words = "header", set()
                 continue
+            if current is not None and state in ("data", "repeat") and ln.page != current.last_page:
+                current.last_page = ln.page     # 编制单位 … 单位：万元 repeated atop a continued table
+                in_table.add(i)
+                state = "repeat"
+                continue
         if NUMBER_LINE.match(s):
             m = NUMBER_LINE.match(s)
             pending_number = f"表{int(m.group(1) or m.group(2))}"
