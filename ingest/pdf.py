@@ -158,7 +158,7 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
     for i, ln in enumerate(lines):
         s = ln.joined
         unit = UNIT.search(s)
-        if unit and ("编制" in s or "部门" in s or s.startswith(("单位", "金额"))):
+        if unit and (re.search(r"编制|部门|单位名称|预算单位", s) or s.startswith(("单位", "金额"))):
             title, number, first = _title_before(lines, i)
             if title:
                 number, pending_number = number or pending_number, ""
