@@ -31,11 +31,11 @@ def _shape(doc):
 
 
 def _cells(table):
-    """(row name, code, group) → the values of each row so named, in order (a name can repeat:
+    """(row name, code) → the values of each row so named, in order (a name can repeat:
     表1 has 一般公共预算拨款 under 本年收入 and under 上年结转)."""
-    out: dict[tuple[str, str, str], list] = {}
+    out: dict[tuple[str, str], list] = {}
     for r in table.rows:
-        out.setdefault((r.name, r.code, r.group), []).append(r.values)
+        out.setdefault((r.name, r.code), []).append(r.values)
     return out
 
 
