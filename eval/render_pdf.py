@@ -253,12 +253,16 @@ def document_html(doc: BudgetDocument) -> str:
             f'<body>{"".join(parts)}</body></html>')
 
 
-def render(doc: BudgetDocument, out: Path) -> Path:
-    """Print ``doc`` to the PDF ``out`` with headless Chromium; returns ``out``."""
+def render(doc: BudgetDocument, out: Path, extra_css: str = "") -> Path:
+    """Print ``doc`` to the PDF ``out`` with headless Chromium; returns ``out``. ``extra_css`` is
+    appended to the style sheet, e.g. "td, th { padding: 6pt 3pt; } table { font-size: 11pt; }"
+    makes 表1, 表2 and 表4 run over two pages (their 编制单位 line and header repeated)."""
     from playwright.sync_api import sync_playwright
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     page_html = document_html(doc)
+    if extra_css:
+        page_html = page_html.replace("</style>", extra_css + "</style>", 1)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
         try:
@@ -273,11 +277,14 @@ def render(doc: BudgetDocument, out: Path) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    css = ""
+    if len(argv) == 4 and argv[2] == "--css":
+        argv, css = argv[:2], argv[3]
     if len(argv) != 2:
-        print("usage: python -m eval.render_pdf SOURCE.txt OUT.pdf", file=sys.stderr)
+        print("usage: python -m eval.render_pdf SOURCE.txt OUT.pdf [--css EXTRA_CSS]", file=sys.stderr)
         return 2
     from ingest.document import read_document
-    out = render(read_document(Path(argv[0])), Path(argv[1]))
+    out = render(read_document(Path(argv[0])), Path(argv[1]), css)
     print(out)
     return 0
 
