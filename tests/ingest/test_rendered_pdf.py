@@ -1,0 +1,66 @@
+"""The PDF reader on the Xinjiang template: the sample's text export rendered to PDF with headless
+Chromium (``eval.render_pdf``), then read back; the PDF must give what the text gives."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest.document import read_document
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def both(sample_path, tmp_path_factory):
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} is missing: the sample cannot be printed to PDF (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed in the venv")
+    from eval.render_pdf import render
+    txt = read_document(sample_path)
+    pdf_path = render(txt, tmp_path_factory.mktemp("rendered") / f"{sample_path.stem}.pdf")
+    start = time.perf_counter()
+    pdf = read_document(pdf_path)
+    print(f"read_document({pdf_path.name}): {time.perf_counter() - start:.2f} s")
+    return txt, pdf
+
+
+def _shape(doc):
+    return [(t.id, t.title, t.unit, t.role) for t in doc.tables]
+
+
+def _cells(table):
+    """(row name, code) → the values of each row so named, in order (a name can repeat:
+    表1 has 一般公共预算拨款 under 本年收入 and under 上年结转)."""
+    out: dict[tuple[str, str], list] = {}
+    for r in table.rows:
+        out.setdefault((r.name, r.code), []).append(r.values)
+    return out
+
+
+def test_same_tables(both):
+    txt, pdf = both
+    assert _shape(pdf) == _shape(txt)
+
+
+@pytest.mark.parametrize("table_id", [f"表{k}" for k in range(1, 12)], ids=[f"table{k}" for k in range(1, 12)])
+def test_same_values(both, table_id):
+    txt, pdf = both
+    expected = _cells(txt.table(table_id))
+    try:
+        got = _cells(pdf.table(table_id))
+    except KeyError:
+        pytest.fail(f"{table_id} is missing from the PDF")
+    diffs = [f"{key}: expected {expected[key]}, got {got.get(key, 'no such row')}"
+             for key in expected if got.get(key) != expected[key]]
+    diffs += [f"{key}: extra row {got[key]}" for key in got if key not in expected]
+    assert not diffs, "\n".join(diffs)
+
+
+def test_checks_hold(both):
+    _, pdf = both
+    failing = [f"{c.rule}: {c.detail}" for t in pdf.tables for c in t.checks if not c.ok] + \
+        [f"{c.rule}: {c.detail}" for c in pdf.checks if not c.ok]
+    assert not failing, "\n".join(failing)
+
