@@ -29,6 +29,7 @@ class Grid:
     bbox: Box
     xs: tuple[float, ...]
     rows: tuple[tuple[Box | None, ...], ...] = ()
+    edges: tuple[float, ...] = ()        # x of each vertical rule
 
 
 def grids_of(page) -> list[Grid]:
@@ -40,11 +41,11 @@ def grids_of(page) -> list[Grid]:
     for t in found:
         edges = sorted({round(c[0], 1) for c in t.cells} | {round(c[2], 1) for c in t.cells})
         xs = tuple((a + b) / 2 for a, b in zip(edges, edges[1:]) if b - a > 15)
-        out.append(Grid(t.bbox, xs, tuple(tuple(r.cells) for r in t.rows)))
+        out.append(Grid(t.bbox, xs, tuple(tuple(r.cells) for r in t.rows), tuple(edges)))
     return out
 
 
-def _inside(w: Word, box: Box) -> bool:
+def inside(w: Word, box: Box) -> bool:
     cx, cy = (w[1] + w[2]) / 2, w[3] + 3
     return box[0] <= cx < box[2] and box[1] <= cy < box[3]
 
@@ -56,12 +57,12 @@ def _cells(box_row: tuple[Box | None, ...], words: list[Word], labels: list[tupl
     for box in box_row:
         if box is None:
             continue
-        inside = sorted((w for w in words if _inside(w, box)), key=lambda w: (round(w[3]), w[1]))
-        if not inside:
+        held = sorted((w for w in words if inside(w, box)), key=lambda w: (round(w[3]), w[1]))
+        if not held:
             continue
         k = next((i for i, (_, x) in enumerate(labels) if box[0] <= x < box[2]), None)
         if k is not None:
-            out[k] = out.get(k, "") + "".join(w[0] for w in inside)
+            out[k] = out.get(k, "") + "".join(w[0] for w in held)
     return out
 
 
@@ -95,7 +96,7 @@ def grid_rows(pages: list[tuple[int, list[Grid], list[Word]]], labels: list[tupl
                 cells = _cells(box_row, words, labels)
                 if cells:
                     read.append((page, cells))
-                    placed += sum(1 for w in words for b in box_row if b is not None and _inside(w, b))
+                    placed += sum(1 for w in words for b in box_row if b is not None and inside(w, b))
         if placed < len(words):
             return None           # words outside the grid: not a table this reader can vouch for
     if not read:

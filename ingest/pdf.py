@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.errors import ParseError
-from ingest.grid import Grid, grid_rows, grids_of
+from ingest.grid import Grid, grid_rows, grids_of, inside
 from ingest.headers import layout_for, normalise, role_of
 from ingest.model import RawRow, RawTable
 from ingest.narrative import Extracted, metadata_from_lines, sections_from_lines
@@ -182,7 +182,7 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
             continue
         if _starts_title(lines, i):
             continue       # the next table's title: left for its unit line
-        if PART.match(s) or (not ln.amounts() and len(s) > 30 and not NOTE.match(s) and state != "note"):
+        if PART.match(s) or (not ln.amounts() and len(s) > 30 and not NOTE.match(s) and state not in ("note", "header")):
             current, state = None, "none"
             continue
         if NOTE.match(s) or (state == "note" and not ln.amounts() and ln.page == current.last_page):
@@ -206,6 +206,10 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
                 continue
         if state in ("header", "repeat"):
             if _is_data(ln):
+                if state == "header":       # the first row's name wrapped above its figures line
+                    while current.header and current.header[-1].page == ln.page and \
+                            ln.top - current.header[-1].top < BAND and not _is_data(current.header[-1]):
+                        current.data.append(current.header.pop())
                 state = "data"
             else:
                 if state == "header":
@@ -300,24 +304,51 @@ def _is_repeated_header(ln: Line, header_words: set[str]) -> bool:
 
 # ── rows ─────────────────────────────────────────────────────────────────────────────────────────
 
-def _bands(data: list[Line]) -> list[list[Line]]:
+def _bands(data: list[Line], grids: dict[int, list[Grid]]) -> list[list[Line]]:
     """Printed rows: a name wrapped in its cell shows as lines a few points above and below the
-    line with the code and figures; lines closer than ``BAND`` on one page are one row."""
+    line with the code and figures; lines closer than ``BAND`` on one page are one row, and so are
+    lines with words in one ruled cell (a wrapped name in a larger print)."""
     bands: list[list[Line]] = []
+    prev_cells: set = set()
     for ln in data:
-        if bands and bands[-1][-1].page == ln.page and ln.top - bands[-1][-1].top < BAND:
+        cells = _cells_of(ln, grids.get(ln.page, []))
+        if bands and bands[-1][-1].page == ln.page and (ln.top - bands[-1][-1].top < BAND or cells & prev_cells):
             bands[-1].append(ln)
         else:
             bands.append([ln])
+        prev_cells = cells
     return bands
+
+
+def _cells_of(ln: Line, grids: list[Grid]) -> set:
+    """The ruled cells (boxes) that hold the line's words."""
+    out = set()
+    for g in grids:
+        for row in g.rows:
+            for box in row:
+                if box is not None and any(inside(w, box) for w in ln.words):
+                    out.add(box)
+    return out
 
 
 def _band_text(band: list[Line], lo: float, hi: float) -> tuple[str, tuple[float, ...]]:
     """'code name figures' for the words of a band between x ``lo`` and ``hi``, and the figures' x-centres."""
+    code, names, figures = _band_parts(band, lo, hi)
+    text = " ".join(x for x in (code, "".join(names), " ".join(w[0] for w in figures)) if x)
+    return text, tuple((w[1] + w[2]) / 2 for w in figures)
+
+
+def _band_parts(band: list[Line], lo: float, hi: float, by_cell: bool = False) -> tuple[str, list[str], list]:
+    """The band's 科目编码, its text (``by_cell``: one text per column left to right, each cell's
+    wrapped lines joined top to bottom, words whose x-ranges overlap being one cell; otherwise all
+    of it in reading order), and its figure words."""
     words = [w for ln in band for w in ln.words if lo <= (w[1] + w[2]) / 2 < hi]
-    name_x0 = min((w[1] for w in words if CJK.search(w[0])), default=None)
+    band_x0 = min((w[1] for w in words if CJK.search(w[0])), default=None)
+    line_x0 = {w[3]: min((x[1] for x in words if CJK.search(x[0]) and abs(x[3] - w[3]) <= 3), default=band_x0)
+               for w in words}    # a name wrapped under its code starts left of the code: per line
     codes, names, figures = [], [], []
     for w in words:
+        name_x0 = line_x0[w[3]]
         if re.fullmatch(r"\d{1,7}", w[0]) and name_x0 is not None and w[2] <= name_x0 + 1:
             codes.append(w)         # 科目编码 (or its 类/款/项 parts) left of the name
         elif AMOUNT.match(w[0]):
@@ -328,11 +359,17 @@ def _band_text(band: list[Line], lo: float, hi: float) -> tuple[str, tuple[float
     code = ""
     for k, w in enumerate(codes):
         code += w[0].zfill(2) if k and len(w[0]) < 2 else w[0]
-    names.sort(key=lambda w: (w[3], w[1]))
-    figures.sort(key=lambda w: w[1])
-    name = "".join(w[0] for w in names)
-    text = " ".join(x for x in (code, name, " ".join(w[0] for w in figures)) if x)
-    return text, tuple((w[1] + w[2]) / 2 for w in figures)
+    if not by_cell:
+        return code, ["".join(w[0] for w in sorted(names, key=lambda w: (w[3], w[1])))], \
+            sorted(figures, key=lambda w: w[1])
+    cells: list[list] = []
+    for w in sorted(names, key=lambda w: w[1]):
+        if cells and w[1] < max(x[2] for x in cells[-1]) - 1:
+            cells[-1].append(w)
+        else:
+            cells.append([w])
+    texts = ["".join(x[0] for x in sorted(c, key=lambda x: (x[3], x[1]))) for c in cells]
+    return code, texts, sorted(figures, key=lambda w: w[1])
 
 
 def _raw_table(t: _Open, grids: dict[int, list[Grid]]) -> RawTable:
@@ -341,20 +378,25 @@ def _raw_table(t: _Open, grids: dict[int, list[Grid]]) -> RawTable:
         by_cell = _grid_table(t, grids, header_text)
         if by_cell is not None:
             return by_cell
-    split = _side_split(t) if "收支" in t.title else None
+    split = _side_split(t, grids) if "收支" in t.title else None
     data, categories = _category_cells(t.data) if split is None else (t.data, [])
-    bands = _bands(data)
+    bands = _bands(data, grids)
     numbered: list[tuple[int, str]] = []
     xs_of: dict[int, tuple[float, ...]] = {}
     pages: dict[int, int] = {}
     if split is None:
+        has_project = project_column_in(header_text)
         for k, band in enumerate(bands):
-            text, xs = _band_text(band, -1e9, 1e9)
-            numbered.append((k, text))
-            xs_of[k], pages[k] = xs, band[0].page
+            code, texts, figures = _band_parts(band, -1e9, 1e9, by_cell=has_project)
+            shown = " ".join(w[0] for w in figures)
+            if has_project and len(texts) > 1:        # 科目名称 | 项目名称: as the text export has them
+                numbered += [(k, f"{code} {texts[0]}".strip()), (k, "".join(texts[1:])), (k, shown)]
+            else:
+                numbered.append((k, " ".join(x for x in (code, "".join(texts), shown) if x)))
+            xs_of[k], pages[k] = tuple((w[1] + w[2]) / 2 for w in figures), band[0].page
         if categories:
             numbered = _with_categories(numbered, bands, categories)
-        rows, note = _rows(numbered, Places(), has_project=project_column_in(header_text))
+        rows, note = _rows(numbered, Places(), has_project=has_project)
     else:
         bounds = [-1e9, *split, 1e9]
         names = ["收入", "支出"] if len(split) == 1 else ["收入", *["支出（功能分类）"] * (len(split) - 1), "支出"]
@@ -364,7 +406,7 @@ def _raw_table(t: _Open, grids: dict[int, list[Grid]]) -> RawTable:
             cut = [_band_text(band, bounds[g], bounds[g + 1]) for g in range(len(names))]
             for g in range(len(names) - 1):      # a label cell merged across parts (当年支出小计)
                 (text, xs), (nxt, nxs) = cut[g], cut[g + 1]
-                if text and not xs and nxs and AMOUNT.match(nxt.split()[0]):
+                if text and not xs and nxs and not CJK.search(nxt):
                     cut[g], cut[g + 1] = ("", ()), (f"{text} {nxt}", nxs)
                 elif g and text and not xs and not nxt and MERGED_LABEL.search(text):
                     cut[g], cut[g + 1] = ("", ()), (text, ())    # 结转下年资金 with an empty cell
@@ -523,15 +565,22 @@ def _with_page(r: RawRow, pages: dict[int, int], xs_of: dict[int, tuple[float, .
     return replace(r, source=source, xs=xs)
 
 
-def _side_split(t: _Open) -> list[float] | None:
+def _side_split(t: _Open, grids: dict[int, list[Grid]]) -> list[float] | None:
     """x where each further half of a 收支 table starts: at each 项目/项目名称/功能科目名称 header cell
-    after the first (Jiangsu's 收支预算总表 has three parts: 收入, 功能分类, 支出用途)."""
+    after the first (Jiangsu's 收支预算总表 has three parts: 收入, 功能分类, 支出用途; the sample's
+    支出 half is headed 功能分类). The boundary is the ruled line left of that cell when there is a
+    grid (codes sit just right of it), else halfway from the words to its left."""
     words = [w for ln in t.header for w in ln.words]
-    heads = sorted((w for w in words if w[0] in ("项目", "项目名称", "功能科目名称")), key=lambda w: w[1])
+    names = {"项目", "项目名称", "功能科目名称"} | ({"功能分类"} if not any(w[0] == "功能科目名称" for w in words) else set())
+    heads = sorted((w for w in words if w[0] in names), key=lambda w: w[1])
+    page = t.header[0].page if t.header else t.start_page
+    edges = sorted({e for g in grids.get(page, []) for e in g.edges})
     bounds = []
     for head in heads[1:]:
         left = [w[2] for w in words if w[2] < head[1] and abs(w[3] - head[3]) <= 12]
-        bounds.append((max(left) + head[1]) / 2 if left else head[1] - 5)
+        middle = (max(left) + head[1]) / 2 if left else head[1] - 5
+        ruled = [e for e in edges if (max(left) if left else -1e9) < e < head[1] - 1]
+        bounds.append(max(ruled) if ruled else middle)
     return bounds or None
 
 

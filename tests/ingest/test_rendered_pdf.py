@@ -12,14 +12,20 @@ from ingest.document import read_document
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="module")
-def both(sample_path, tmp_path_factory):
+# "roomy": larger cells, so 表1, 表2 and 表4 run over two pages, each continuation page opening with
+# the 编制单位 … 单位：万元 line and the column header again, as the published PDFs do.
+LAYOUTS = {"compact": "", "roomy": "td, th { padding: 6pt 3pt; } table { font-size: 11pt; }"}
+
+
+@pytest.fixture(scope="module", params=list(LAYOUTS))
+def both(request, sample_path, tmp_path_factory):
     if not CHROMIUM.is_file():
         pytest.skip(f"{CHROMIUM} is missing: the sample cannot be printed to PDF (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed in the venv")
     from eval.render_pdf import render
     txt = read_document(sample_path)
-    pdf_path = render(txt, tmp_path_factory.mktemp("rendered") / f"{sample_path.stem}.pdf")
+    pdf_path = render(txt, tmp_path_factory.mktemp("rendered") / f"{sample_path.stem}.pdf",
+                      extra_css=LAYOUTS[request.param])
     start = time.perf_counter()
     pdf = read_document(pdf_path)
     print(f"read_document({pdf_path.name}): {time.perf_counter() - start:.2f} s")
