@@ -185,7 +185,7 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
         if PART.match(s) or (not ln.amounts() and len(s) > 30 and not NOTE.match(s) and state not in ("note", "header")):
             current, state = None, "none"
             continue
-        if NOTE.match(s) or (state == "note" and not ln.amounts() and ln.page == current.last_page):
+        if NOTE.match(s) or _is_sentence(s) or (state == "note" and not ln.amounts() and ln.page == current.last_page):
             current.note.append(s)
             state = "note"
             in_table.add(i)
@@ -290,6 +290,12 @@ def _starts_title(lines: list[Line], i: int) -> bool:
         if UNIT.search(lines[j].joined):
             return True
     return False
+
+
+def _is_sentence(s: str) -> bool:
+    """A sentence under a table ("…2025年没有使用政府性基金预算拨款安排的支出，本表为空表。"): a
+    row name has no comma and does not end with a full stop."""
+    return len(CJK.findall(s)) >= 15 and ("，" in s or s.endswith("。"))
 
 
 def _is_data(ln: Line) -> bool:

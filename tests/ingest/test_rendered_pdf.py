@@ -70,3 +70,15 @@ def test_checks_hold(both):
         [f"{c.rule}: {c.detail}" for c in pdf.checks if not c.ok]
     assert not failing, "\n".join(failing)
 
+
+
+def test_notes_and_narrative(both):
+    """Sentences under empty tables stay notes (their 2025 is no figure); every paragraph of the
+    text export is a paragraph of the PDF (spaces aside)."""
+    txt, pdf = both
+
+    def norm(text: str) -> str:
+        return "".join(text.split())
+    assert [norm(t.note) for t in pdf.tables] == [norm(t.note) for t in txt.tables]
+    paragraphs = {norm(s.text) for s in pdf.sections}
+    assert [s.text[:30] for s in txt.sections if norm(s.text) not in paragraphs] == []
