@@ -10,6 +10,7 @@ import pytest
 from ingest.document import read_document
 
 CHROMIUM = Path("/usr/bin/chromium")
+QUESTIONS = Path(__file__).parents[2] / "eval" / "questions"
 
 
 # "roomy": larger cells, so 表1, 表2 and 表4 run over two pages, each continuation page opening with
@@ -29,7 +30,7 @@ def both(request, sample_path, tmp_path_factory):
     start = time.perf_counter()
     pdf = read_document(pdf_path)
     print(f"read_document({pdf_path.name}): {time.perf_counter() - start:.2f} s")
-    return txt, pdf
+    return txt, pdf, pdf_path
 
 
 def _shape(doc):
@@ -46,13 +47,13 @@ def _cells(table):
 
 
 def test_same_tables(both):
-    txt, pdf = both
+    txt, pdf, _ = both
     assert _shape(pdf) == _shape(txt)
 
 
 @pytest.mark.parametrize("table_id", [f"表{k}" for k in range(1, 12)], ids=[f"table{k}" for k in range(1, 12)])
 def test_same_values(both, table_id):
-    txt, pdf = both
+    txt, pdf, _ = both
     expected = _cells(txt.table(table_id))
     try:
         got = _cells(pdf.table(table_id))
@@ -65,7 +66,7 @@ def test_same_values(both, table_id):
 
 
 def test_checks_hold(both):
-    _, pdf = both
+    _, pdf, _ = both
     failing = [f"{c.rule}: {c.detail}" for t in pdf.tables for c in t.checks if not c.ok] + \
         [f"{c.rule}: {c.detail}" for c in pdf.checks if not c.ok]
     assert not failing, "\n".join(failing)
@@ -75,10 +76,39 @@ def test_checks_hold(both):
 def test_notes_and_narrative(both):
     """Sentences under empty tables stay notes (their 2025 is no figure); every paragraph of the
     text export is a paragraph of the PDF (spaces aside)."""
-    txt, pdf = both
+    txt, pdf, _ = both
 
     def norm(text: str) -> str:
         return "".join(text.split())
     assert [norm(t.note) for t in pdf.tables] == [norm(t.note) for t in txt.tables]
     paragraphs = {norm(s.text) for s in pdf.sections}
     assert [s.text[:30] for s in txt.sections if norm(s.text) not in paragraphs] == []
+
+
+def test_questions_answer_the_same_from_the_pdf(both, sample_path, tmp_path_factory):
+    """Every question of the project's gold sets about the sample gets the same status and values
+    from the printed PDF as from the text export."""
+    import json
+    import shutil
+
+    from app.engine import Engine
+    from app.library import ingest_paths, open_store
+    from app.settings import Settings
+    txt, _, pdf_path = both
+    home = tmp_path_factory.mktemp("both-home")
+    pdf_copy = home / "hejing-printed.pdf"
+    shutil.copy(pdf_path, pdf_copy)
+    settings = Settings.from_env(home / "data")
+    store = open_store(settings)
+    assert [r.status for r in ingest_paths([str(sample_path), str(pdf_copy)], store)] == ["added", "added"]
+    engine = Engine(store, settings)
+    questions = [json.loads(line) for f in sorted(QUESTIONS.glob("*.jsonl"))
+                 for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [q for q in questions if q.get("doc") == txt.doc_id]
+    assert len(questions) > 200
+
+    def answer(question: str, doc: str):
+        a = engine.ask(question, doc=doc)
+        return a.status, [(v.value, v.unit) for v in a.values]
+    differ = [q["id"] for q in questions if answer(q["question"], txt.doc_id) != answer(q["question"], "hejing-printed")]
+    assert differ == []
