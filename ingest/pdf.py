@@ -200,7 +200,7 @@ def _assemble(lines: list[Line], grids: dict, file: str) -> Extracted:
                 continue   # a header repeated on the new page
             if state == "data" and _is_repeated_header(ln, header_words):
                 state = "repeat"
-            elif state == "data" and not _is_data(ln):
+            elif state == "data" and not _is_data(ln) and not _in_grid(ln, grids.get(ln.page, [])):
                 current, state = None, "none"      # a new page that goes on with prose
                 in_table.discard(i)
                 continue
@@ -290,6 +290,12 @@ def _starts_title(lines: list[Line], i: int) -> bool:
         if UNIT.search(lines[j].joined):
             return True
     return False
+
+
+def _in_grid(ln: Line, grids: list[Grid]) -> bool:
+    """Inside a ruled table (a name wrapped above its figures at the top of a continuation page)."""
+    return any(g.bbox[0] <= w[1] and w[2] <= g.bbox[2] and g.bbox[1] <= w[3] <= g.bbox[3]
+               for g in grids for w in ln.words)
 
 
 def _is_sentence(s: str) -> bool:
