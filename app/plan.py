@@ -112,6 +112,9 @@ def resolve_scope(q: str, docs: list[DocumentInfo], requested: str | None, ctx: 
     elif not requested:
         if ctx.doc_id and ctx.doc_id in {d.doc_id for d in docs}:
             pool = [d for d in docs if d.doc_id == ctx.doc_id]
+    scoped = [d for d in pool if f"{d.scope}预算" in q or f"{d.scope}决算" in q]
+    if scoped and len(scoped) < len(pool):
+        pool = scoped               # "…的部门预算" / "单位预算中…": one org may publish both
     if years and len(pool) > 1:
         by_year = [d for d in pool if d.year in years]
         if by_year:

@@ -42,7 +42,7 @@ class DocumentInfo:
 
     @property
     def label(self) -> str:
-        return f"{self.org} · {self.year}年{self.kind}"
+        return f"{self.org} · {self.year}年{self.scope}{self.kind}"     # 部门预算 and 单位预算 of one org
 
 
 class Store:

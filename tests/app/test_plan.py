@@ -64,3 +64,18 @@ def test_guard_refuses(question):
 def test_other_year_is_refused(catalog):
     [plan] = make_plans("2026年的预算总额是多少", catalog, Context())
     assert plan.status == "refused" and "2026" in plan.reason
+
+
+def test_scope_words_pick_the_departments_or_the_units_budget_of_one_org():
+    """One org may publish a 部门预算 (with its units) and a 单位预算 (its own) for the same year."""
+    from app.plan import resolve_scope
+    from index.store import DocumentInfo
+
+    def info(doc_id: str, scope: str) -> DocumentInfo:
+        return DocumentInfo(doc_id, "上海市普陀区人民政府办公室", 2025, "预算", scope, "元", f"{doc_id}.pdf", "", 9)
+    docs = [info("zfb-bumen", "部门"), info("zfb-danwei", "单位")]
+    assert docs[0].label == "上海市普陀区人民政府办公室 · 2025年部门预算"
+    assert resolve_scope("普陀区人民政府办公室单位预算的公务接待费是多少", docs, None, Context()) == ("zfb-danwei", None)
+    assert resolve_scope("部门预算中公务接待费是多少", docs, None, Context()) == ("zfb-bumen", None)
+    doc_id, plan = resolve_scope("普陀区人民政府办公室的公务接待费是多少", docs, None, Context())
+    assert doc_id is None and plan.status == "clarify" and plan.candidates == ("zfb-bumen", "zfb-danwei")

@@ -84,7 +84,7 @@ def test_question_markup_comes_back_as_data(client):
 def test_documents_and_health(client):
     docs = client.get("/api/documents").json()
     assert [d["id"] for d in docs] == ["hejing-shebao-2025"]
-    assert docs[0]["label"] == "和静县社会保险中心 · 2025年预算" and docs[0]["tables"] == 11
+    assert docs[0]["label"] == "和静县社会保险中心 · 2025年单位预算" and docs[0]["tables"] == 11
     assert client.get("/api/health").json() == {"status": "ok", "documents": 1}
 
 
