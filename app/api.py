@@ -13,18 +13,22 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
+import swagger_ui_bundle
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
 
 from app.web import MAX_QUESTION, EngineService
 from ingest.errors import BudgetQAError, UnknownDocument
 
 log = logging.getLogger(__name__)
 
+DOCS_ASSETS = "/docs-assets"
 MAX_BODY = 64 * 1024          # bytes; a longer body is refused before it is parsed
 MAX_HISTORY = 10
 
@@ -89,8 +93,18 @@ def _error(status: int, message: str, detail=None) -> JSONResponse:
 
 
 def create_api(service: EngineService) -> FastAPI:
-    api = FastAPI(title="budgetqa 预算问答 API", version="0.1.0",
+    api = FastAPI(title="budgetqa 预算问答 API", version="0.1.0", docs_url=None,
                   description="Answers about Chinese budget disclosures from verified tables.")
+    # /docs from Swagger UI files shipped in a package: the default page loads them from a CDN,
+    # which leaves it blank on an offline machine
+    api.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @api.get("/docs", include_in_schema=False)
+    async def docs():
+        return get_swagger_ui_html(openapi_url=api.openapi_url, title=f"{api.title} — docs",
+                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+                                   swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png")
 
     @api.middleware("http")
     async def limit_body(request: Request, call_next):

@@ -105,3 +105,13 @@ def test_gradio_page_is_mounted_beside_the_api(service):
         assert c.get("/api/health").status_code == 200
         page = c.get("/")
         assert page.status_code == 200 and "<html" in page.text.lower()
+
+
+def test_docs_page_works_offline(client):
+    """/docs loads Swagger UI from the server itself, not from a CDN."""
+    page = client.get("/docs")
+    assert page.status_code == 200 and "cdn" not in page.text.lower()
+    assert "/docs-assets/swagger-ui-bundle.js" in page.text
+    js = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert js.status_code == 200 and len(js.content) > 100_000
+    assert client.get("/openapi.json").json()["paths"]["/api/ask"]
