@@ -17,7 +17,7 @@ from app.catalog import catalog_for
 from app.compose import compose
 from app.contract import Answer
 from app.execute import Result, execute
-from app.plan import Context, Plan, guard, make_plans, resolve_scope
+from app.plan import Context, Plan, guard, make_plans, org_mention, resolve_scope
 from app.settings import Settings
 from index.store import DocumentInfo, Store
 
@@ -95,7 +95,8 @@ class Engine:
         cat = catalog_for(self.store.load(doc_id))
         if ctx.doc_id != doc_id:
             ctx = Context(doc_id)
-        plans = make_plans(question, cat, ctx, self.search)
+        mention = org_mention(scope_text, info, docs)     # "江苏省人民检察院的培训费": 检察 is no item here
+        plans = make_plans(question.replace(mention, " ", 1) if mention else question, cat, ctx, self.search)
         results = [self._run(p, cat) for p in plans]
         if (self.llm_planner is not None and plans[0].status == "answered"
                 and all(r.status != "answered" for r in results)):

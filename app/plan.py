@@ -83,6 +83,34 @@ def _org_core(org: str) -> str:
     return re.sub(r"^.*?(?:省|市|州|县|区|旗)", "", org)
 
 
+OWNER = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{3,24}?)(?:的|单位预算|部门预算|预算中|今年|20\d{2})")
+
+
+def _in_order(short: str, org: str) -> bool:
+    pos = 0
+    for ch in short:
+        pos = org.find(ch, pos) + 1
+        if not pos:
+            return False
+    return True
+
+
+def org_mention(q: str, d: DocumentInfo, docs: list[DocumentInfo]) -> str:
+    """The words of ``q`` that name ``d``'s org: the full or core name, or a short form opening the
+    question ("万里街道的…", "江苏省检察院的…": its characters in order in the org's name, and in no
+    other document's org). "" when the question does not name it."""
+    if not d.org:
+        return ""
+    for name in (d.org, _org_core(d.org)):
+        if name and name in q:
+            return name
+    m = OWNER.match(q)
+    if m and _in_order(m.group(1), d.org) and \
+            not any(_in_order(m.group(1), o.org) for o in docs if o.org and o.org != d.org):
+        return m.group(1)
+    return ""
+
+
 def resolve_scope(q: str, docs: list[DocumentInfo], requested: str | None, ctx: Context) -> tuple[str | None, Plan | None]:
     """The document a question is about, or a refusal/clarification plan."""
     if requested:
@@ -94,11 +122,11 @@ def resolve_scope(q: str, docs: list[DocumentInfo], requested: str | None, ctx: 
         pool = docs
     if not docs:
         return None, Plan("lookup", None, status="refused", reason="还没有导入任何预算文档。")
-    mentioned = [d for d in pool if d.org and (d.org in q or _org_core(d.org) in q)]
+    mentioned = [d for d in pool if org_mention(q, d, docs)]
     for m in ORG_MENTION.finditer(q):
         text = m.group(0)
         place = m.group(1) or ""
-        if len(text) < 3 or any(text in d.org or d.org in text or
+        if len(text) < 3 or any(text in d.org or d.org in text or _in_order(text, d.org) or
                                 (_org_core(d.org) in text and (not place or place in d.org)) for d in docs):
             continue
         if any(w in text for w in ("经办机构", "社保中心")) or text in ("单位", "部门"):
@@ -454,5 +482,5 @@ def guard(question: str, follow_up: bool = False) -> Plan | None:
     return None
 
 
-__all__ = ["Plan", "Item", "Context", "make_plans", "resolve_scope", "guard", "link_items", "detect_op",
+__all__ = ["Plan", "Item", "Context", "make_plans", "resolve_scope", "org_mention", "guard", "link_items", "detect_op",
            "OPS", "Entry"]

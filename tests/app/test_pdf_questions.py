@@ -102,3 +102,20 @@ def test_ranking_across_units_cites_each_figure(many):
         (D("237.00"), "jiangsu-jianchayuan-2019"), (D("21.56"), "putuo-wanli-2024"),
         (D("2.14"), "hejing-shebao-2025"), (D("0.00"), "putuo-zhengfuban-2025")]
     assert "**江苏省人民检察院**" in a.answer
+
+
+@pytest.mark.parametrize("question,doc,value", [
+    ("江苏省人民检察院的培训费是多少？", "jiangsu-jianchayuan-2019", D("700.00")),   # 检察 is a row name, not the item
+    ("江苏省检察院的公务接待费是多少？", "jiangsu-jianchayuan-2019", D("101.26")),   # a short form of the org
+    ("万里街道的城乡社区支出是多少？", "putuo-wanli-2024", D("119385303")),
+    ("普陀区政府办公室的三公经费是多少？", "putuo-zhengfuban-2025", D("867.50")),
+])
+def test_a_unit_named_in_short_is_found(many, question, doc, value):
+    a = many.ask(question)
+    assert a.status == "answered" and a.values[0].value == value
+    assert {c.doc for c in a.citations} == {doc}
+
+
+def test_a_unit_not_ingested_is_refused_not_guessed(many):
+    a = many.ask("和静县教育局的公务接待费是多少？")
+    assert a.status == "refused" and "和静县教育局" in a.answer and not a.values
