@@ -253,10 +253,11 @@ def document_html(doc: BudgetDocument) -> str:
             f'<body>{"".join(parts)}</body></html>')
 
 
-def render(doc: BudgetDocument, out: Path, extra_css: str = "") -> Path:
+def render(doc: BudgetDocument, out: Path, extra_css: str = "", running_head: str = "") -> Path:
     """Print ``doc`` to the PDF ``out`` with headless Chromium; returns ``out``. ``extra_css`` is
     appended to the style sheet, e.g. "td, th { padding: 6pt 3pt; } table { font-size: 11pt; }"
-    makes 表1, 表2 and 表4 run over two pages (their 编制单位 line and header repeated)."""
+    makes 表1, 表2 and 表4 run over two pages (their 编制单位 line and header repeated);
+    ``running_head`` is printed atop every page."""
     from playwright.sync_api import sync_playwright
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -269,11 +270,18 @@ def render(doc: BudgetDocument, out: Path, extra_css: str = "") -> Path:
             page = browser.new_page()
             page.set_content(page_html, wait_until="load")
             page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True,
-                     display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
+                     display_header_footer=True, header_template=_head(running_head), footer_template=FOOTER,
                      margin={"top": "1.5cm", "bottom": "1.8cm", "left": "1.5cm", "right": "1.5cm"})
         finally:
             browser.close()
     return out
+
+
+def _head(text: str) -> str:
+    if not text:
+        return "<span></span>"
+    return ('<div style="width:100%;text-align:right;font-size:8pt;margin-right:1.5cm;'
+            f'font-family:\'WenQuanYi Micro Hei\';">{esc(text)}</div>')
 
 
 def main(argv: list[str]) -> int:

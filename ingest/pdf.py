@@ -121,7 +121,28 @@ def extract_pdf(path: Path) -> Extracted:
             lines += page_lines
             if any(UNIT.search(ln.joined) for ln in page_lines) or any(ln.amounts() for ln in page_lines):
                 grids[k] = grids_of(page)
-    return _assemble(lines, grids, str(path))
+    return _assemble(_without_running_heads(lines), grids, str(path))
+
+
+def _without_running_heads(lines: list[Line]) -> list[Line]:
+    """Drop a running head or foot ("上海市普陀区…2025年部门预算" atop every page): the first or last
+    line of a page, the same text (numbers aside) at the same height on at least three pages and on
+    most of the pages. Table numbers, titles and unit lines are never dropped."""
+    pages: dict[int, list[Line]] = {}
+    for ln in lines:
+        pages.setdefault(ln.page, []).append(ln)
+    if len(pages) < 4:
+        return lines
+
+    def key(ln: Line) -> tuple[str, int]:
+        return re.sub(r"\d+", "#", ln.joined), round(ln.top / 4)
+    edges = [ln for page in pages.values() for ln in (page[0], page[-1])]
+    seen = Counter(key(ln) for ln in {id(ln): ln for ln in edges}.values())
+    running = {k for k, n in seen.items() if n >= 3 and n >= len(pages) / 2}
+    structural = (NUMBER_LINE, TITLE, UNIT, PART)
+    drop = {id(ln) for ln in edges if key(ln) in running and not ln.amounts()
+            and not any(p.search(ln.joined) for p in structural)}
+    return [ln for ln in lines if id(ln) not in drop]
 
 
 def _title_before(lines: list[Line], i: int) -> tuple[str, str, int]:

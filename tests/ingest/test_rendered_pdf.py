@@ -15,7 +15,9 @@ QUESTIONS = Path(__file__).parents[2] / "eval" / "questions"
 
 # "roomy": larger cells, so 表1, 表2 and 表4 run over two pages, each continuation page opening with
 # the 编制单位 … 单位：万元 line and the column header again, as the published PDFs do.
-LAYOUTS = {"compact": "", "roomy": "td, th { padding: 6pt 3pt; } table { font-size: 11pt; }"}
+ROOMY = "td, th { padding: 6pt 3pt; } table { font-size: 11pt; }"
+# (extra CSS, running head atop every page)
+LAYOUTS = {"compact": ("", ""), "roomy": (ROOMY, ""), "headed": (ROOMY, "和静县社会保险中心2025年单位预算公开")}
 
 
 @pytest.fixture(scope="module", params=list(LAYOUTS))
@@ -26,7 +28,7 @@ def both(request, sample_path, tmp_path_factory):
     from eval.render_pdf import render
     txt = read_document(sample_path)
     pdf_path = render(txt, tmp_path_factory.mktemp("rendered") / f"{sample_path.stem}.pdf",
-                      extra_css=LAYOUTS[request.param])
+                      extra_css=LAYOUTS[request.param][0], running_head=LAYOUTS[request.param][1])
     start = time.perf_counter()
     pdf = read_document(pdf_path)
     print(f"read_document({pdf_path.name}): {time.perf_counter() - start:.2f} s")
