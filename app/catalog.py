@@ -36,7 +36,7 @@ TABLE_CONCEPTS: dict[str, tuple[tuple[tuple[str, ...], str, str | None], ...]] =
 }
 
 FACT_UNITS = ("元/月/人", "元/人/月", "万元", "亿元", "平方米", "台（套）", "元", "人", "名", "个", "辆", "%",
-              "项", "台", "套", "户", "次", "月")
+              "项", "台", "套", "户", "家", "次", "月")
 FACT = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(" + "|".join(re.escape(u) for u in FACT_UNITS) + r")")
 _AMOUNT = r"(?P<chg>\d[\d,]*(?:\.\d+)?)\s*万元"
 _PERCENT = r"(?P<pdir>增长|下降|增加|减少)\s*-?\s*(?P<pct>\d+(?:\.\d+)?)\s*%"

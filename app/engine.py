@@ -17,6 +17,7 @@ from app.catalog import catalog_for
 from app.compose import compose
 from app.contract import Answer
 from app.execute import Result, execute
+from app.normalize import normalise_question
 from app.plan import Context, Plan, guard, make_plans, org_mention, resolve_scope
 from app.settings import Settings
 from index.store import DocumentInfo, Store
@@ -77,7 +78,7 @@ class Engine:
         ctx = conv.context
         if len(docs) > 1 and not doc and wants_across_units(question):
             return across_units(question, docs, self.store)
-        scope_text = OTHER_YEAR.sub("", question)
+        scope_text = OTHER_YEAR.sub("", normalise_question(question))
         doc_id, scope_plan = resolve_scope(scope_text, docs, doc or conv.doc_id, ctx)
         if scope_plan is not None:
             if scope_plan.status == "clarify":
@@ -96,7 +97,8 @@ class Engine:
         if ctx.doc_id != doc_id:
             ctx = Context(doc_id)
         mention = org_mention(scope_text, info, docs)     # "江苏省人民检察院的培训费": 检察 is no item here
-        plans = make_plans(question.replace(mention, " ", 1) if mention else question, cat, ctx, self.search)
+        plans = make_plans(normalise_question(question).replace(mention, " ", 1) if mention else question,
+                           cat, ctx, self.search)
         results = [self._run(p, cat) for p in plans]
         if (self.llm_planner is not None and plans[0].status == "answered"
                 and all(r.status != "answered" for r in results)):

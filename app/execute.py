@@ -278,9 +278,32 @@ def execute(plan: Plan, cat: Catalog) -> Result:
     res = Result(plan, notes=list(plan.notes))
     try:
         OPERATIONS[plan.op](plan, cat, res)
+        _check_units_asked(plan.text or plan.words, res)
     except NotAnswerable as e:
         res.status, res.reason = "refused", str(e)
     return res
+
+
+# What a question asks to count, and the units an answer to it must have.
+COUNT_ASKED = ((re.compile(r"多少人|几人|几个人|人数|多少名|几名|多少位|几位"), ("人", "名")),
+               (re.compile(r"几辆|多少辆"), ("辆",)), (re.compile(r"平方米|面积"), ("平方米",)),
+               (re.compile(r"几家|多少家"), ("家", "个")))
+COUNT_UNITS = ("人", "名", "辆", "个", "项", "家", "平方米", "户", "次", "台", "套", "台（套）")
+MONEY_ASKED = re.compile(r"工资|薪|费|经费|金额|钱|万元|支出|收入|拨款|资金|多少元")
+
+
+def _check_units_asked(text: str, res: Result) -> None:
+    """An answer in other units than the question asks for answers another question ("几个人" with
+    "3 项", "平均工资" with "16 人"): said so, instead of a figure."""
+    units = {f.unit for f in res.figures}
+    if not units or res.plan.op == "per_person":
+        return
+    for asked, wanted in COUNT_ASKED:
+        if asked.search(text) and not units & set(wanted):
+            raise NotAnswerable("文档中没有找到这方面的说明。")
+    if MONEY_ASKED.search(text) and units <= set(COUNT_UNITS) and not any(a.search(text) for a, _ in COUNT_ASKED) \
+            and not re.search(r"几个|多少个|几项|多少项|几辆|多少辆|几类|多少类", text):
+        raise NotAnswerable("文档中没有找到这方面的说明。")
 
 
 def _need_items(plan: Plan, n: int = 1) -> list[Item]:

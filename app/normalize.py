@@ -97,6 +97,7 @@ def normalise_question(text: str) -> str:
 EQUIVALENT: tuple[tuple[str, str], ...] = (
     ("公务用车购置及运行费", "公务用车购置及运行维护费"), ("公务用车运行费", "公务用车运行维护费"),
     ("公务用车购置及运行维护费", "公务用车购置及运行费"), ("公务用车运行维护费", "公务用车运行费"),
+    ("全部支出", "支出总计"), ("支出合计", "支出总计"), ("全部收入", "收入总计"), ("收入合计", "收入总计"),
 )
 
 
@@ -108,5 +109,7 @@ def apply_synonyms(q: str, known_labels: frozenset[str] = frozenset()) -> str:
             out = out.replace(short, full)
     for asked, other in EQUIVALENT:
         if asked in out and other not in out and asked not in known_labels and other in known_labels:
-            out = out.replace(asked, other)
+            # only as a word of its own: "住房保障支出合计" and "本年收入合计" are other things
+            out = re.sub(rf"(?:(?<=^)|(?<=[^\u4e00-\u9fff])|(?<=[的占和与比中在是于为及、])){re.escape(asked)}",
+                         other, out)
     return out

@@ -30,8 +30,10 @@ TOP_N = re.compile(r"前\s*([一二三四五六七八九十两\d]+)")
 CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 COLUMN_WORDS = ("基本支出", "项目支出", "人员经费", "公用经费", "一般公共预算", "财政拨款结转", "政府性基金预算",
                 "国有资本经营预算", "财政专户（教育收费）", "单位资金")
+OPINION = re.compile(r"你觉得|你认为|你怎么看|是否合理|合理吗|合不合理|有没有浪费|浪费吗|是否浪费|评价一下|"
+                     r"好不好|应不应该|该不该|会不会|将来|明年会|预测")
 BUDGET_WORDS = re.compile(r"预算|经费|支出|收入|拨款|资金|费|科目|人数|人员|科室|编制|采购|资产|绩效|结转|结余|"
-                          r"三公|项目|补助|补贴|工资|万元|元|标准|车辆|房屋|面积|单位|部门|合计|总计|多少|机构|"
+                          r"三公|项目|补助|补贴|工资|万元|元|标准|车辆|公车|辆|房屋|面积|单位|部门|合计|总计|多少|机构|"
                           r"原因|上年|去年|增加|减少|增长|下降|比例|占比|人均|金额|数额|钱|花|开支|开销|在职|退休|职工|budget|\d")
 
 
@@ -84,6 +86,7 @@ def _org_core(org: str) -> str:
 
 
 OWNER = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{3,24}?)(?:的|单位预算|部门预算|预算中|今年|20\d{2})")
+FILLER = re.compile(r"请问|问一下|[占比与跟问年中里及、，的]")   # words before a unit's name in a match
 
 
 def _in_order(short: str, org: str) -> bool:
@@ -95,19 +98,54 @@ def _in_order(short: str, org: str) -> bool:
     return True
 
 
+def _tails(text: str) -> list[str]:
+    """The match and what follows each filler word in it: "请问万里街道办事处" → 万里街道办事处,
+    "一般公共服务支出占区政府办公室" → 区政府办公室."""
+    return [text] + [text[m.end():] for m in FILLER.finditer(text) if len(text) - m.end() >= 3]
+
+
+def _names(text: str, d: DocumentInfo, place: str = "") -> bool:
+    """``text`` names ``d``'s org: contains it, or is its characters in order (江苏省检察院), or holds
+    its core name with no other place (社会保险中心, not 和硕县社会保险中心)."""
+    return bool(d.org) and (text in d.org or d.org in text or _in_order(text, d.org) or
+                            (_org_core(d.org) in text and (not place or place in d.org)))
+
+
 def org_mention(q: str, d: DocumentInfo, docs: list[DocumentInfo]) -> str:
-    """The words of ``q`` that name ``d``'s org: the full or core name, or a short form opening the
-    question ("万里街道的…", "江苏省检察院的…": its characters in order in the org's name, and in no
-    other document's org). "" when the question does not name it."""
+    """The words of ``q`` that name ``d``'s org and no other document's: the full or core name, a
+    short form in a unit-like phrase ("请问万里街道办事处…", "…占省检察院…"), or a short form opening
+    the question ("万里街道的…"). "" when the question does not name it."""
     if not d.org:
         return ""
-    for name in (d.org, _org_core(d.org)):
-        if name and name in q:
-            return name
+    if d.org in q:
+        return d.org
+    core = _org_core(d.org)
+    places = [m.group(1) for m in ORG_MENTION.finditer(q) if m.group(1) and core in m.group(0)]
+    if core and core in q and all(p in d.org for p in places):
+        return core                   # 社会保险中心, but not 乌鲁木齐市社会保险中心
+    others = [o for o in docs if o.org and o.org != d.org]
+    for m in ORG_MENTION.finditer(q):
+        for tail in _tails(m.group(0)):
+            if len(tail) >= 3 and _names(tail, d, m.group(1) or "") and not any(_names(tail, o) for o in others):
+                return tail
     m = OWNER.match(q)
-    if m and _in_order(m.group(1), d.org) and \
-            not any(_in_order(m.group(1), o.org) for o in docs if o.org and o.org != d.org):
+    if m and _in_order(m.group(1), d.org) and not any(_in_order(m.group(1), o.org) for o in others):
         return m.group(1)
+    return ""
+
+
+def _unknown_unit(q: str, docs: list[DocumentInfo]) -> str:
+    """A unit the question names that no document is about ("和静县教育局的…"), or ""."""
+    for m in ORG_MENTION.finditer(q):
+        tails = _tails(m.group(0))
+        if any(len(t) >= 3 and _names(t, d, m.group(1) or "") for t in tails for d in docs):
+            continue
+        text = tails[-1]
+        if len(text) < 3 or text.startswith("其他") or text in ("单位", "部门") or \
+                any(w in text for w in ("经办机构", "社保中心")):
+            continue            # 其他政府办公厅（室）及相关机构事务 is a 科目, not a unit
+        if m.group(1) or re.search(r"局|委|院|学校|医院|办公室|办事处|政府", text):
+            return text
     return ""
 
 
@@ -123,17 +161,10 @@ def resolve_scope(q: str, docs: list[DocumentInfo], requested: str | None, ctx: 
     if not docs:
         return None, Plan("lookup", None, status="refused", reason="还没有导入任何预算文档。")
     mentioned = [d for d in pool if org_mention(q, d, docs)]
-    for m in ORG_MENTION.finditer(q):
-        text = m.group(0)
-        place = m.group(1) or ""
-        if len(text) < 3 or any(text in d.org or d.org in text or _in_order(text, d.org) or
-                                (_org_core(d.org) in text and (not place or place in d.org)) for d in docs):
-            continue
-        if any(w in text for w in ("经办机构", "社保中心")) or text in ("单位", "部门"):
-            continue
-        if m.group(1) or re.search(r"局|委|院|学校|医院|办公室|办事处|政府", text):
-            return None, Plan("lookup", None, status="refused",
-                              reason=f"已导入的文档中没有“{text}”的预算；已有：{'、'.join(d.label for d in docs)}。")
+    unknown = _unknown_unit(q, docs) if not mentioned else ""
+    if unknown:
+        return None, Plan("lookup", None, status="refused",
+                          reason=f"已导入的文档中没有“{unknown}”的预算；已有：{'、'.join(d.label for d in docs)}。")
     years = {int(y) for y in YEAR.findall(q)}
     if mentioned:
         pool = mentioned
@@ -352,7 +383,7 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
         return "per_person", extra
     if re.search(r"每月|月均|每个月|平均每月", q):
         return "per_month", extra
-    if re.search(r"多多少|少多少|相差|差额|差多少|高多少|低多少|差距|大多少|小多少", q):
+    if re.search(r"多多少|少多少|相差|差额|差多少|高多少|低多少|差距|大多少|小多少|多出|高出|少了多少|差几|多几|少几", q):
         return "diff", extra
     if re.search(r"哪个多|哪个少|哪个大|哪个高|哪个低|哪个更|谁多|谁高|谁少|哪一个多|哪个比较", q):
         return "compare", extra
@@ -362,7 +393,8 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
         return "count", extra
     if re.search(r"哪些|哪几|哪两|哪三|包括什么|包含什么|有什么|列出|明细|构成|组成|结构|分布|各多少|各是多少|各有多少", q):
         return "list", extra
-    if n_items >= 2 and re.search(r"一共|总共|合计|加起来|之和|共计|总和|合起来|加在一起|总额", q):
+    if n_items >= 2 and re.search(r"一共|总共|合计|加起来|之和|共计|总和|合起来|加在一起|总额", q) and \
+            re.search(r"[和与及加跟同、]|以及", q):    # "基本支出中的公用经费合计": one cell, not a sum
         return "sum", extra
     if n_items >= 2:
         return "multi", extra
@@ -476,6 +508,9 @@ def guard(question: str, follow_up: bool = False) -> Plan | None:
     if INJECTION.search(q) or INJECTION.search(question.lower()):
         return Plan("lookup", None, status="refused",
                     reason="我只根据已导入的预算文档回答，不会改变规则，也不会编造数字。")
+    if OPINION.search(q):
+        return Plan("lookup", None, status="refused",
+                    reason="我只回答预算文档中写明的数字和内容，不作评价，也不作推测。")
     if not (follow_up and _is_follow_up(q)) and not BUDGET_WORDS.search(q) and not re.search(r"\d{3,7}", q):
         return Plan("lookup", None, status="refused",
                     reason="这个问题与已导入的预算文档无关，我只能回答预算公开文档中的内容。")
