@@ -401,9 +401,15 @@ def _share(plan: Plan, cat: Catalog, res: Result) -> None:
         num_ref = items[0].refs[0]
         t = cat.doc.table(num_ref.table)
         parent = t.rows[num_ref.row].parent
-        if parent < 0:
+        whole = re.search(r"占(?:全部|总|本年)?(收入|支出)(?:总额|总计|合计)?(?:的|比|百分|多少|$)", q)
+        total = cat.entries.get(f"{whole.group(1)}总计") if whole else None
+        if total is not None:              # "占收入的百分之几": of the 收支总表's 收入总计
+            den_ref = total.refs[0]
+            num_ref = next((r for r in items[0].refs if r.table == den_ref.table), num_ref)
+        elif parent < 0:
             raise NotAnswerable("没有说明占哪一项的比例。")
-        den_ref = CellRef(t.id, parent, num_ref.column)
+        else:
+            den_ref = CellRef(t.id, parent, num_ref.column)
         num, den = item_figure(cat, items[0], num_ref), cell_figure(cat, den_ref)
     if den.value == 0:
         raise NotAnswerable(f"{den.label}为 0，无法计算比例。")

@@ -319,9 +319,9 @@ def _narrow(refs: list[CellRef], sc: Item, catalog: Catalog) -> list[CellRef]:
 def qualify(items: list[Item], catalog: Catalog, text: str = "") -> list[Item]:
     """'卫生健康支出的基本支出' → the 基本支出 cell of the 卫生健康支出 row (the column word right
     after the row's name, joined by nothing or 的/中的/里的)."""
+    items = _under_parent(_merge_name_and_code(items, text), catalog, text)
     rows = [i for i in items if i.kind in ("row", "code", "project", "fuzzy")]
-    cols = [i for i in items if i.kind == "column" and i.label in COLUMN_WORDS
-            and any(_adjacent(r, i, text) for r in rows)]
+    cols = [i for i in items if i.kind == "column" and any(_adjacent(r, i, text) for r in rows)]
     if not rows or not cols:
         return items
     out = []
@@ -347,11 +347,73 @@ def qualify(items: list[Item], catalog: Catalog, text: str = "") -> list[Item]:
     return out
 
 
+QUOTES_CLOSE, QUOTES_OPEN = "”\"」』’）)", "“\"「『‘"
+
+
 def _adjacent(row: Item, col: Item, text: str) -> bool:
+    """The column word right after the row's name: joined by nothing or 的/中的/里的, quotes and a
+    科目编码 in brackets aside ("“行政运行”（2120101）的基本支出")."""
     if row.span[1] < 0 or col.span[0] < 0:
         return True
     between = text[row.span[1]:col.span[0]] if col.span[0] >= row.span[1] else None
-    return between is not None and bool(re.fullmatch(r"\s*(的|中的|里的|之|中|里)?\s*", between))
+    joint = rf"\s*[{QUOTES_CLOSE}]?\s*(?:[（(]\d{{3,7}}[)）])?\s*(的|中的|里的|之|中|里)?\s*[{QUOTES_OPEN}]?\s*"
+    return between is not None and bool(re.fullmatch(joint, between))
+
+
+def _container(items: list[Item], catalog: Catalog, text: str) -> list[Item]:
+    """"支出预算里基本支出比项目支出多多少": a whole-table word followed by 里/中/内 before the items
+    says where they are read, and is not an item itself."""
+    out = list(items)
+    for sc in items:
+        after = [i for i in items if i.span[0] > sc.span[1] >= 0 and i.kind not in ("table", "title")]
+        if sc.kind not in ("table", "title") or len(after) < 2 or \
+                not re.match(r"\s*(?:里|中|内|之中|当中)", text[sc.span[1]:]):
+            continue
+        out = [i if i not in after else Item(i.label, tuple(_narrow(list(i.refs), sc, catalog)) or i.refs,
+                                             i.kind, i.span) for i in out if i is not sc]
+    return out
+
+
+def _under_parent(items: list[Item], catalog: Catalog, text: str) -> list[Item]:
+    """"城乡社区管理事务下“行政运行”", "检察（款）行政运行": a 类/款 name right before a row name says
+    which of the rows so named is meant; it is no item of its own. So does a name sharing rows with
+    the next one ("部门集中采购的物业管理服务": the row that is both)."""
+    out: list[Item] = []
+    for item in items:
+        prev = out[-1] if out else None
+        if prev is not None and prev.kind in ("row", "code") and item.kind in ("row", "code") \
+                and prev.span[1] >= 0 and item.span[0] >= prev.span[1] \
+                and re.fullmatch(rf"\s*(?:[（(][类款项][)）])?\s*(?:下的|下|中的|中|里的|里|的)?\s*[{QUOTES_OPEN}]?\s*",
+                                 text[prev.span[1]:item.span[0]]):
+            codes = {catalog.doc.table(r.table).rows[r.row].code for r in prev.refs} - {""}
+            inside = tuple(r for r in item.refs if any(catalog.doc.table(r.table).rows[r.row].code.startswith(c)
+                                                       and catalog.doc.table(r.table).rows[r.row].code != c
+                                                       for c in codes))
+            common = tuple(r for r in item.refs if r in set(prev.refs))    # 部门集中采购的物业管理服务
+            if inside or common:
+                label = item.label if inside else f"{prev.label}·{item.label}"
+                out[-1] = Item(label, inside or common, item.kind, (prev.span[0], item.span[1]))
+                continue
+        out.append(item)
+    return out
+
+
+def _merge_name_and_code(items: list[Item], text: str) -> list[Item]:
+    """"企业关闭破产补助（2080601）" or "2080601企业关闭破产补助": one row named twice, not two items."""
+    out: list[Item] = []
+    for item in items:
+        prev = out[-1] if out else None
+        if prev is not None and {prev.kind, item.kind} in ({"row", "code"}, {"project", "code"}) \
+                and prev.span[1] >= 0 and item.span[0] >= prev.span[1] \
+                and re.fullmatch(rf"\s*[（({QUOTES_CLOSE}]*\s*", text[prev.span[1]:item.span[0]]):
+            code, name = (prev, item) if prev.kind == "code" else (item, prev)
+            both = tuple(r for r in code.refs if (r.table, r.row) in {(n.table, n.row) for n in name.refs})
+            if both:
+                end = item.span[1] + (1 if text[item.span[1]:item.span[1] + 1] in "）)" else 0)
+                out[-1] = Item(name.label, both, "code", (prev.span[0], end))
+                continue
+        out.append(item)
+    return out
 
 
 # ── operations ───────────────────────────────────────────────────────────────────────────────────
@@ -367,7 +429,8 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
     if re.search(r"原因|为什么|为何|怎么回事|缘由", q):
         return "why", extra
     change = re.search(r"比上年|较上年|同比|变化|增减|变动|增长|下降|增加了|减少了|增加多少|减少多少|增幅|降幅|涨|降了", q)
-    if re.search(r"上年(?!结转|结余)|去年|上一年|前一年|上个年度", q) and not change:
+    share = re.search(r"占(?![用有据])(.{0,20})(比例|比重|百分比|多少|几成|%)|占比|比例|比重|百分之", q)
+    if re.search(r"上年(?!结转|结余)|去年|上一年|前一年|上个年度", q) and not change and not share:
         return "prior", extra
     if change:
         return "yoy", extra
@@ -430,7 +493,12 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
         items = search_items(q, catalog, search)
         if items:
             notes = (f"问题中的说法按检索理解为“{items[0].label}”。",)
+    n_linked = len(items)
     items = qualify(items, catalog, apply_synonyms(q, catalog.labels()))
+    if op in ("diff", "compare", "share", "sum", "multi"):
+        items = _container(items, catalog, apply_synonyms(q, catalog.labels()))
+    if op == "multi" and len(items) == 1 < n_linked:
+        op = "lookup"                  # a name and its code, or a row and its column: one cell
     if op in SCOPED_OPS or (op in ("diff", "compare", "share") and any(i.kind == "title" for i in items)):
         scoped = scope(items, catalog)
         if len(scoped) < len(items) and op in ("multi", "sum"):
