@@ -298,6 +298,8 @@ def _check_units_asked(text: str, res: Result) -> None:
     units = {f.unit for f in res.figures}
     if not units or res.plan.op == "per_person":
         return
+    if re.search(r"什么(?:品牌|牌子|型号|颜色|名字|地方)|哪个品牌|哪种型号|谁", text):
+        raise NotAnswerable("文档中没有找到这方面的说明。")     # a name is asked, not a figure
     for asked, wanted in COUNT_ASKED:
         if asked.search(text) and not units & set(wanted):
             raise NotAnswerable("文档中没有找到这方面的说明。")
@@ -562,13 +564,18 @@ def _why(plan: Plan, cat: Catalog, res: Result) -> None:
     raise NotAnswerable("文档没有说明这一项的原因。")
 
 
-FACT_UNITS_FOR = (
+FACT_UNITS_FOR = (                 # explicit measure words first, then the subject's usual unit
+    (r"几家|多少家", ("家",)),
+    (r"几辆|多少辆|辆车", ("辆",)),
+    (r"平方米|面积", ("平方米",)),
+    (r"多少人|几人|几个人|多少个人|人数|几名|多少名|人有多少|人员有多少", ("人", "名")),
+    (r"几个|多少个", ("个",)),
     (r"标准", ("元/月/人", "元/人/月", "元")),
     (r"价值|多少钱|金额|资金|经费|费用|万元|钱", ("万元", "元")),
-    (r"多少人|几人|人数|几名|在职|退休|离休|编制|人有多少|人员有多少", ("人", "名")),
-    (r"几个|多少个|科室|机构", ("个",)),
-    (r"几辆|车辆|多少辆", ("辆",)),
-    (r"平方米|面积|房屋", ("平方米",)),
+    (r"在职|退休|离休|编制", ("人", "名")),
+    (r"科室|机构", ("个",)),
+    (r"车辆", ("辆",)),
+    (r"房屋", ("平方米",)),
 )
 
 
@@ -576,7 +583,7 @@ def _fact(plan: Plan, cat: Catalog, res: Result) -> None:
     units = None
     q = plan.words
     for pattern, us in FACT_UNITS_FOR:
-        if re.search(pattern, q):
+        if re.search(pattern, plan.text or q):
             units = us
             break
     context = []

@@ -106,7 +106,7 @@ def apply_synonyms(q: str, known_labels: frozenset[str] = frozenset()) -> str:
     out = q
     for short, full in SYNONYMS:
         if short in out and full not in out and not any(short in lab and lab in out for lab in known_labels):
-            out = out.replace(short, full)
+            out = re.sub(re.escape(short) + r"(?!基金)", full, out)   # 养老保险基金 is another thing
     for asked, other in EQUIVALENT:
         if asked in out and other not in out and asked not in known_labels and other in known_labels:
             # only as a word of its own: "住房保障支出合计" and "本年收入合计" are other things

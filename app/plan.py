@@ -22,7 +22,7 @@ INJECTION = re.compile(r"(忽略|无视|忘记|忘掉|不要遵守|不用遵守|
                        r"(编造|瞎编|随便编|编一个|猜一个|随便说|猜测一下)|jailbreak", re.I)
 ORG_MENTION = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:省|市|州|县|区|旗|镇|乡|街道))?"
                          r"([\u4e00-\u9fff]{0,12}?(?:人民政府办公室|政府办公室|教育局|财政局|公安局|卫健委|人社局|"
-                         r"局|委员会|委|办公室|中心|检察院|法院|医院|学校|街道办事处|办事处|政府(?![采性集购投债补])))")
+                         r"局|委员会|委|办公室|中心|检察院|法院|医院|学校|街道办事处|办事处|基金|政府(?![采性集购投债补])))")
 # (政府采购, 政府性基金, 政府集中采购, 政府购买服务 … are spending words, not a unit's name)
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年|年度)?(?!\d)")
 UNIT_ASK = re.compile(r"(?:多少|几|以|按|换算成|折合|合|单位为|为)\s*(亿元|万元|元)|(亿元|万元|元)为单位|(?<![万亿])元[?？]?$")
@@ -74,8 +74,17 @@ class Context:
     history: list[Plan] = field(default_factory=list)
 
 
+ASKING = re.compile(r"多少|几|是否|哪|什么|吗|呢")
+
+
 def split_parts(question: str) -> list[str]:
-    parts = [p.strip() for p in re.split(r"[？?；;]+", question) if p.strip()]
+    """Parts asked one by one: at ？ and ；, and at a comma when every side asks something
+    ("有多少个项目编报了绩效目标，涉及多少资金")."""
+    parts = []
+    for part in re.split(r"[？?；;]+", question):
+        pieces = [x.strip() for x in re.split(r"[，,]", part)]
+        parts += pieces if len(pieces) > 1 and all(ASKING.search(x) for x in pieces) else [part.strip()]
+    parts = [p for p in parts if p]
     return parts or [question.strip()]
 
 
@@ -86,7 +95,7 @@ def _org_core(org: str) -> str:
 
 
 OWNER = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{3,24}?)(?:的|单位预算|部门预算|预算中|今年|20\d{2})")
-FILLER = re.compile(r"请问|问一下|[占比与跟问年中里及、，的]")   # words before a unit's name in a match
+FILLER = re.compile(r"请问|问一下|纳入|包括|属于|关于|对于|[占比与跟问年中里及、，的]")   # words before a unit's name in a match
 
 
 def _in_order(short: str, org: str) -> bool:
@@ -142,6 +151,7 @@ def _unknown_unit(q: str, docs: list[DocumentInfo]) -> str:
             continue
         text = tails[-1]
         if len(text) < 3 or text.startswith("其他") or text in ("单位", "部门") or \
+                (text.endswith("基金") and not m.group(1)) or \
                 any(w in text for w in ("经办机构", "社保中心")):
             continue            # 其他政府办公厅（室）及相关机构事务 is a 科目, not a unit
         if m.group(1) or re.search(r"局|委|院|学校|医院|办公室|办事处|政府", text):
@@ -360,6 +370,21 @@ def _adjacent(row: Item, col: Item, text: str) -> bool:
     return between is not None and bool(re.fullmatch(joint, between))
 
 
+def _one_row_two_tables(items: list[Item], catalog: Catalog) -> list[Item]:
+    """"X在单位支出总体情况表和一般公共预算支出情况表里相差多少": one row read in each named table."""
+    rows = [i for i in items if i.kind not in ("table", "title")]
+    tables = [i for i in items if i.kind == "title"]
+    if len(rows) != 1 or len(tables) != 2:
+        return items
+    out = []
+    for t in tables:
+        refs = _narrow(list(rows[0].refs), t, catalog)
+        if not refs:
+            return items
+        out.append(Item(f"{rows[0].label}（{t.refs[0].table}）", tuple(refs), "column", rows[0].span))
+    return out
+
+
 def _container(items: list[Item], catalog: Catalog, text: str) -> list[Item]:
     """"支出预算里基本支出比项目支出多多少": a whole-table word followed by 里/中/内 before the items
     says where they are read, and is not an item itself."""
@@ -452,7 +477,7 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
         return "compare", extra
     if re.search(r"最多|最大|最高|最少|最低|最小|排名|排序|前\s*[一二三四五六七八九十两\d]+|哪一项|哪项|哪个项目|哪一类", q):
         return "rank", extra
-    if re.search(r"几个|多少个|多少项|几项|几类|多少类|几名|几辆|多少辆", q):
+    if re.search(r"几个|多少个|多少项(?!目)|几项(?!目)|几类|多少类|几名|几辆|多少辆", q):
         return "count", extra
     if re.search(r"哪些|哪几|哪两|哪三|包括什么|包含什么|有什么|列出|明细|构成|组成|结构|分布|各多少|各是多少|各有多少", q):
         return "list", extra
@@ -465,7 +490,7 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
 
 
 PEOPLE = r"多少人|几人|人数|人有多少|人员有多少|几名|多少名"
-FACT_HINT = re.compile(PEOPLE + r"|几个|多少个|科室|机构|车辆|几辆|房屋|面积|平方米|标准|发放|政府采购|采购|"
+FACT_HINT = re.compile(PEOPLE + r"|几个|多少个|科室|机构|车辆|几辆|多少辆|辆车|几家|多少家|房屋|面积|平方米|标准|发放|政府采购|采购|"
                        r"家具|资产|价值|设备|绩效|指标|目标|编制|在职|退休|离休|联系人|负责人|月/人|元/月")
 
 
@@ -475,21 +500,23 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
     op, extra = detect_op(rest, len(items))
     years = [int(y) for y in YEAR.findall(rest)]
     other_years = [y for y in years if y != doc.year]
+    fact_like = bool(FACT_HINT.search(rest))
     if other_years:
         y = other_years[0]
-        if y == doc.year - 1 and op in ("lookup", "prior"):
+        if y == doc.year - 1 and fact_like and re.search(r"截[至止]|年底|年末|月底|月末", rest):
+            pass                       # "截至2023年8月底共有几辆车": the narrative's stated date
+        elif y == doc.year - 1 and op in ("lookup", "prior"):
             op = "prior"
         elif not (y == doc.year - 1 and op in ("yoy", "why")):
             return Plan(op, doc.doc_id, status="refused",
                         reason=f"文档是{doc.org}{doc.year}年{doc.kind}，没有{y}年的数据。")
-    fact_like = bool(FACT_HINT.search(rest))
     notes: tuple[str, ...] = ()
     if not items and op not in ("list", "rank", "count"):
         items = fuzzy_items(_core(rest), catalog)
     money = bool(re.search(r"钱|费|经费|金额|开支|开销|花了|多少元|万元", rest))
     counting = bool(re.search(PEOPLE + r"|几个|多少个|几辆|多少辆|面积|平方米|标准", rest))
     if (not items and (not fact_like or (money and not counting)) and search is not None and _core(rest)
-            and not (ctx.items and _is_follow_up(q))):
+            and not (ctx.items and _is_follow_up(q)) and not re.search(r"截[至止]", rest)):
         items = search_items(q, catalog, search)
         if items:
             notes = (f"问题中的说法按检索理解为“{items[0].label}”。",)
@@ -497,6 +524,8 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
     items = qualify(items, catalog, apply_synonyms(q, catalog.labels()))
     if op in ("diff", "compare", "share", "sum", "multi"):
         items = _container(items, catalog, apply_synonyms(q, catalog.labels()))
+    if op in ("diff", "compare"):
+        items = _one_row_two_tables(items, catalog)
     if op == "multi" and len(items) == 1 < n_linked:
         op = "lookup"                  # a name and its code, or a row and its column: one cell
     if op in SCOPED_OPS or (op in ("diff", "compare", "share") and any(i.kind == "title" for i in items)):
@@ -561,6 +590,9 @@ def make_plans(question: str, catalog: Catalog, ctx: Context, search=None) -> li
             p = replace(p, items=plans[-1].items)
         if k > 0 and p.op == "lookup" and plans and plans[-1].op in ("compare",) and re.search(r"多少", part):
             p = replace(p, op="diff")
+        if k > 0 and plans and _is_follow_up(part):      # "X有多少人…？Y呢？": Y is asked the same way
+            asked = re.findall(r"多少人|几个人|几人|人数|几辆|多少辆|几家|多少家|平方米", plans[-1].text)
+            p = replace(p, text=f"{p.text} {' '.join(asked)}".strip())
         plans.append(p)
         if p.items:
             local = Context(local.doc_id, p.items, p.op)
