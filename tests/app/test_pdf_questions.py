@@ -119,3 +119,21 @@ def test_a_unit_named_in_short_is_found(many, question, doc, value):
 def test_a_unit_not_ingested_is_refused_not_guessed(many):
     a = many.ask("和静县教育局的公务接待费是多少？")
     assert a.status == "refused" and "和静县教育局" in a.answer and not a.values
+
+
+# Questions written without reading the engine (eval/questions/pdf-fresh.jsonl), and the ones it still
+# gets wrong: a percentage the narrative states without an amount, a figure derived from a stated
+# change, and a follow-up part answered from a table instead of its sentence. (pf-zfb-09, "买办公设备",
+# is found by the hybrid search, which this test's data directory has no index for.)
+KNOWN_MISSES = {"pf-wanli-19", "pf-zfb-18", "pf-zfb-21", "pf-zfb-09"}
+
+
+def test_fresh_pdf_questions(many):
+    from pathlib import Path
+
+    from eval.run import run_questions
+    from eval.score import load_questions
+    questions = load_questions([Path(__file__).parents[2] / "eval" / "questions" / "pdf-fresh.jsonl"])
+    run = run_questions(questions, many)
+    wrong = {q.id for q, s in zip(questions, run.report.scores) if not s.right}
+    assert len(questions) == 75 and wrong <= KNOWN_MISSES, sorted(wrong - KNOWN_MISSES)
