@@ -590,6 +590,9 @@ def make_plans(question: str, catalog: Catalog, ctx: Context, search=None) -> li
             p = replace(p, items=plans[-1].items)
         if k > 0 and p.op == "lookup" and plans and plans[-1].op in ("compare",) and re.search(r"多少", part):
             p = replace(p, op="diff")
+        if k > 0 and plans and plans[-1].op == "fact" and re.match(r"涉及|其中|包括|共计|价值|金额", part):
+            # "有几个项目编报了绩效目标，涉及资金多少": the same sentence goes on
+            p = replace(p, op="fact", items=(), notes=(), words=f"{plans[-1].words} {p.words}")
         if k > 0 and plans and _is_follow_up(part):      # "X有多少人…？Y呢？": Y is asked the same way
             asked = re.findall(r"多少人|几个人|几人|人数|几辆|多少辆|几家|多少家|平方米", plans[-1].text)
             p = replace(p, text=f"{p.text} {' '.join(asked)}".strip())
