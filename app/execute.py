@@ -132,7 +132,8 @@ def breakdown(cat: Catalog, item: Item | None, text: str = "") -> list[CellRef]:
             t = tables[0]
             level = 2 if re.search(r"款|明细", text) else 1
             return [CellRef(t.id, i, 0) for i, r in enumerate(t.rows) if r.level == level]
-    if item is not None and item.label.endswith("项目支出") and "项目" in text.replace("项目支出", ""):
+    if item is not None and item.label.endswith("项目支出") and \
+            ("项目" in text.replace("项目支出", "") or re.search(r"哪(?:几|些)个?项目", text)):
         projects = [(t, i) for t in doc.tables_by_role("gpb_project") for i, r in enumerate(t.rows) if r.project]
         if projects:
             return [CellRef(t.id, i, 0) for t, i in projects]
@@ -169,8 +170,13 @@ def _leaves(t, row: int) -> list[int]:
 # ── narrative ────────────────────────────────────────────────────────────────────────────────────
 
 def _bigrams(text: str) -> set[str]:
-    t = re.sub(r"[\s\d.，。、：:；;（）()“”%]", "", text)
-    return {t[i:i + 2] for i in range(len(t) - 1)}
+    """Character bigrams within each stretch of words (none across a space or a punctuation mark:
+    "占用 房屋价值" has no 用房)."""
+    out: set[str] = set()
+    for t in re.split(r"[\s，。、：:；;（）()“”]+", text):
+        t = re.sub(r"[\d.%]", "", t)
+        out |= {t[i:i + 2] for i in range(len(t) - 1)}
+    return out
 
 
 STOP_BIGRAMS = {"多少", "是多", "少钱", "有多", "多少人", "一下", "请问", "单位", "预算"}
@@ -201,7 +207,7 @@ def best_fact(cat: Catalog, words: str, context: list[str], units: tuple[str, ..
         s += sum(idf(b) for b in q & (_bigrams(far) - _bigrams(near)))
         s += 0.3 * sum(idf(b) for b in q & _bigrams(f.after))
         s += 0.8 * sum(idf(b) for b in q & (_bigrams(f.lead) - _bigrams(f.before)))
-        s += 0.4 * sum(idf(c) for c in chars & set(f.before + f.unit + f.after))
+        s += 0.4 * sum(idf(c) for c in chars & set(f.before + f.unit + f.after + f.lead))
         if context:
             pos = f.sentence.find(f.before) if f.before else len(f.sentence)
             if any(c and c in f.sentence[: pos + len(f.before)] for c in context):

@@ -81,7 +81,8 @@ def split_parts(question: str) -> list[str]:
     parts = []
     for part in re.split(r"[？?；;]+", question):
         pieces = [x.strip() for x in re.split(r"[，,]", part)]
-        parts += pieces if len(pieces) > 1 and all(ASKING.search(x) for x in pieces) else [part.strip()]
+        listing = any(re.fullmatch(r"(?:各|分别|各自)(?:是|为)?多少(?:钱|万元|元)?", x) for x in pieces)
+        parts += pieces if len(pieces) > 1 and not listing and all(ASKING.search(x) for x in pieces) else [part.strip()]
     parts = [p for p in parts if p]
     return parts or [question.strip()]
 
@@ -138,6 +139,12 @@ def org_mention(q: str, d: DocumentInfo, docs: list[DocumentInfo]) -> str:
     m = OWNER.match(q)
     if m and _in_order(m.group(1), d.org) and not any(_in_order(m.group(1), o.org) for o in others):
         return m.group(1)
+    head = re.sub(r"^请问", "", q)     # "社保中心占用的房屋…": the longest opening that is a short form
+    for n in range(min(len(head), 16), 2, -1):
+        short = head[:n]
+        if re.search(r"(?:中心|局|院|室|处|委|所|站|办|队)$", short) and _in_order(short, d.org) and \
+                not any(_in_order(short, o.org) for o in others):
+            return short
     return ""
 
 
@@ -368,6 +375,22 @@ def _adjacent(row: Item, col: Item, text: str) -> bool:
     return between is not None and bool(re.fullmatch(joint, between))
 
 
+def _joined_concepts(items: list[Item], catalog: Catalog, text: str) -> list[Item]:
+    """"一般公共预算安排了哪几个项目支出": two words a few characters apart that together name a table
+    (一般公共预算项目支出) mean that table."""
+    out: list[Item] = []
+    for item in items:
+        prev = out[-1] if out else None
+        joined = catalog.entries.get(prev.label + item.label) if prev is not None else None
+        gap = text[prev.span[1]:item.span[0]] if prev is not None and 0 <= prev.span[1] <= item.span[0] else None
+        if joined is not None and joined.kind == "table" and gap is not None and len(gap) <= 8 \
+                and not re.search(r"[和与及、比跟]|加", gap):
+            out[-1] = Item(joined.label, joined.refs, joined.kind, (prev.span[0], item.span[1]))
+            continue
+        out.append(item)
+    return out
+
+
 def _one_row_two_tables(items: list[Item], catalog: Catalog) -> list[Item]:
     """"X在单位支出总体情况表和一般公共预算支出情况表里相差多少": one row read in each named table."""
     rows = [i for i in items if i.kind not in ("table", "title")]
@@ -389,8 +412,11 @@ def _container(items: list[Item], catalog: Catalog, text: str) -> list[Item]:
     out = list(items)
     for sc in items:
         after = [i for i in items if i.span[0] > sc.span[1] >= 0 and i.kind not in ("table", "title")]
-        if sc.kind not in ("table", "title") or len(after) < 2 or \
+        if sc.kind not in ("table", "title", "column") or len(after) < 2 or \
                 not re.match(r"\s*(?:里|中|内|之中|当中)", text[sc.span[1]:]):
+            continue
+        if sc.kind == "column":          # "基本支出中人员经费比公用经费多多少": both are parts of it
+            out = [i for i in out if i is not sc]
             continue
         out = [i if i not in after else Item(i.label, tuple(_narrow(list(i.refs), sc, catalog)) or i.refs,
                                              i.kind, i.span) for i in out if i is not sc]
@@ -459,7 +485,7 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
         return "yoy", extra
     if re.search(r"占(?![用有据])(.{0,20})(比例|比重|百分比|多少|几成|%)|占比|比例|比重|百分之", q):
         return "share", extra
-    if re.search(r"人均|每人|每个人|每名|每位|平均每个|每个在职|每个退休|按.{0,6}人数", q):
+    if re.search(r"人均|每人|每个人|每名|每位|平均每个(?!月)|每个在职|每个退休|按.{0,6}人数", q):
         if re.search(r"每月|月均|每个月", q):
             extra["monthly"] = True
         if "退休" in q:
@@ -475,7 +501,7 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
         return "compare", extra
     if re.search(r"最多|最大|最高|最少|最低|最小|排名|排序|前\s*[一二三四五六七八九十两\d]+|哪一项|哪项|哪个项目|哪一类", q):
         return "rank", extra
-    if re.search(r"几个|多少个|多少项(?!目)|几项(?!目)|几类|多少类|几名|几辆|多少辆", q):
+    if re.search(r"(?<!哪)(?:几个|几项(?!目)|几类)|多少个|多少项(?!目)|多少类|几名|几辆|多少辆", q):
         return "count", extra
     if re.search(r"哪些|哪几|哪两|哪三|包括什么|包含什么|有什么|列出|明细|构成|组成|结构|分布|各多少|各是多少|各有多少", q):
         return "list", extra
@@ -499,6 +525,10 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
     years = [int(y) for y in YEAR.findall(rest)]
     other_years = [y for y in years if y != doc.year]
     fact_like = bool(FACT_HINT.search(rest))
+    whole = catalog.entries.get("收支总预算")
+    if not items and whole is not None and \
+            re.fullmatch(r"[\s的]*(?:20\d\d\s*年度?)?\s*(?:一共|总共|全部|总|全年)?有?多少(?:钱的)?预算[\s？?。]*", rest):
+        items = [Item(whole.label, whole.refs, whole.kind)]     # "（某单位）2025年一共有多少预算"
     if other_years:
         y = other_years[0]
         if y == doc.year - 1 and fact_like and re.search(r"截[至止]|年底|年末|月底|月末", rest):
@@ -518,6 +548,7 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
         items = search_items(q, catalog, search)
         if items:
             notes = (f"问题中的说法按检索理解为“{items[0].label}”。",)
+    items = _joined_concepts(items, catalog, apply_synonyms(q, catalog.labels()))
     n_linked = len(items)
     items = qualify(items, catalog, apply_synonyms(q, catalog.labels()))
     if op in ("diff", "compare", "share", "sum", "multi"):
@@ -591,7 +622,8 @@ def make_plans(question: str, catalog: Catalog, ctx: Context, search=None) -> li
         if k > 0 and plans and plans[-1].op == "fact" and re.match(r"涉及|其中|包括|共计|价值|金额", part):
             # "有几个项目编报了绩效目标，涉及资金多少": the same sentence goes on
             p = replace(p, op="fact", items=(), notes=(), words=f"{plans[-1].words} {p.words}")
-        if k > 0 and plans and _is_follow_up(part):      # "X有多少人…？Y呢？": Y is asked the same way
+        if k > 0 and plans and _is_follow_up(part) and not re.search(r"价值|金额|钱|元|人|辆|个|平方米", part):
+            # "X有多少人…？Y呢？": Y is asked the same way
             asked = re.findall(r"多少人|几个人|几人|人数|几辆|多少辆|几家|多少家|平方米", plans[-1].text)
             p = replace(p, text=f"{p.text} {' '.join(asked)}".strip())
         plans.append(p)
