@@ -41,11 +41,14 @@ FACT = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(" + "|".join(re.escape(u)
 _AMOUNT = r"(?P<chg>\d[\d,]*(?:\.\d+)?)\s*万元"
 _PERCENT = r"(?P<pdir>增长|下降|增加|减少)\s*-?\s*(?P<pct>\d+(?:\.\d+)?)\s*%"
 # "比上年预算减少 16.71 万元，下降 5.42%", "比2024年预算减少2,389.52万元", "与上年相比增加 2025.97 万元，
-# 增长 55.35 %", "公务接待费减少 0.14 万元，下降-100%" (the last only with its percentage), "与2024年预算持平"
+# 增长 55.35 %", "公务接待费减少 0.14 万元，下降-100%" (the last only with its percentage), "与2024年预算持平",
+# "比2023年预算执行数增加28.89%" (a percentage without an amount)
 YOY = re.compile(r"(?:(?:比|较)(?:上年|上一年度?|去年|20\d{2}\s*年)?(?:度)?(?:预算执行数|预算数|预算|执行数)?|"
                  r"与(?:上年|20\d{2}\s*年)(?:预算)?相比)\s*(?P<dir>增加|减少)了?\s*" + _AMOUNT +
                  r"(?:[，,]?\s*" + _PERCENT + r")?|(?P<bdir>增加|减少)\s*(?P<bchg>\d[\d,]*(?:\.\d+)?)\s*万元[，,]?\s*"
-                 r"(?P<bpdir>增长|下降)\s*-?\s*(?P<bpct>\d+(?:\.\d+)?)\s*%|(?P<flat>(?:与|和)(?:上年|20\d{2}\s*年)(?:预算)?持平)")
+                 r"(?P<bpdir>增长|下降)\s*-?\s*(?P<bpct>\d+(?:\.\d+)?)\s*%|(?P<flat>(?:与|和)(?:上年|20\d{2}\s*年)(?:预算)?持平)"
+                 r"|(?:比|较)(?:上年|上一年度?|去年|20\d{2}\s*年)(?:度)?(?:预算执行数|预算数|预算|执行数)?\s*"
+                 r"(?P<cdir>增加|减少|增长|下降)了?\s*(?P<cpct>\d+(?:\.\d+)?)\s*%")
 
 
 def _dec(text: str) -> Decimal:
@@ -85,7 +88,7 @@ class Change:
     """A year-on-year statement: "…291.73 万元，比上年预算减少 16.71 万元，下降 5.42%，主要原因是…"."""
     item: str
     current: Decimal | None
-    change: Decimal               # signed: negative for 减少
+    change: Decimal | None        # signed: negative for 减少; None when only a percentage is stated
     percent: Decimal | None       # signed; None when the narrative states no percentage
     reason: str
     sentence: str
@@ -276,11 +279,11 @@ def _changes(sections: tuple[Section, ...], org: str) -> list[Change]:
         for sentence in _sentences(s.text):
             before_yoy = sentence
             for m in YOY.finditer(sentence):
-                direction = m.group("dir") or m.group("bdir")
-                amount = m.group("chg") or m.group("bchg") or "0"
-                pdir = m.group("pdir") or m.group("bpdir")
-                pct = m.group("pct") or m.group("bpct") or ("0" if m.group("flat") else None)
-                sign = -1 if direction == "减少" else 1
+                direction = m.group("dir") or m.group("bdir") or m.group("cdir")
+                amount = m.group("chg") or m.group("bchg") or (None if m.group("cpct") else "0")
+                pdir = m.group("pdir") or m.group("bpdir") or m.group("cdir")
+                pct = m.group("pct") or m.group("bpct") or m.group("cpct") or ("0" if m.group("flat") else None)
+                sign = -1 if direction in ("减少", "下降") else 1
                 psign = -1 if pdir in ("下降", "减少") else 1
                 head = sentence[: m.start()]
                 head_clause = re.split(r"其中[:：]|[；;]", head)[-1]
@@ -292,6 +295,12 @@ def _changes(sections: tuple[Section, ...], org: str) -> list[Change]:
                 else:
                     item_text = head_clause
                 item = _item_name(item_text, org)
+                if GENERIC_ITEM.fullmatch(item):    # "2024年预算安排460.85万元，比2023年…": named earlier
+                    item = ""
+                    named = [_item_name(x[: x.find("万元")], org) for x in _sentences(s.text)[: _sentences(s.text).index(sentence)]
+                             if "万元" in x] if sentence in _sentences(s.text) else []
+                    named = [n for n in named if n and not GENERIC_ITEM.fullmatch(n)]
+                    item = named[-1] if named else ""
                 if not item and previous:     # "住房保障支出 5686.35万元。…与上年相比增加 2025.97 万元"
                     earlier = list(re.finditer(r"(\d[\d,]*(?:\.\d+)?)\s*万元", previous))
                     if earlier:
@@ -307,11 +316,14 @@ def _changes(sections: tuple[Section, ...], org: str) -> list[Change]:
                     reason = rn.group(1).strip()
                 elif k + 1 < len(sections) and sections[k + 1].text.startswith("主要原因"):
                     reason = re.sub(r"^主要原因(?:是)?[:：]?", "", sections[k + 1].text).strip().rstrip("。")
-                out.append(Change(item, current, sign * _dec(amount),
+                out.append(Change(item, current, None if amount is None else sign * _dec(amount),
                                   None if pct is None else psign * Decimal(pct), reason, sentence.strip(), k))
             if "万元" in before_yoy and not YOY.search(before_yoy):
                 previous = before_yoy      # the last sentence that states an amount
     return out
+
+
+GENERIC_ITEM = re.compile(r"(?:当年|本年|今年)?(?:预算安排|预算数|预算|预算执行数|执行数|安排)?(?:为)?")
 
 
 def _item_name(text: str, org: str) -> str:

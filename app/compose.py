@@ -76,11 +76,13 @@ def _text(res: Result, cat: Catalog) -> str:
     if p.op == "yoy":
         ch, change, pct, current = x["change"], x["change_fig"], x["pct_fig"], x["current"]
         head = f"{year}{x['label']}为 {_amount(current)}，" if current is not None else f"{x['label']}"
+        reason = f"主要原因：{ch.reason}。" if ch.reason else ""
+        if change is None:          # the narrative states the percentage only
+            return f"{head}比上年{'增长' if (ch.percent or 0) >= 0 else '下降'} **{_amount(pct)}**（据情况说明）。{reason}"
         direction = "增加" if ch.change >= 0 else "减少"
         rate = ""
         if pct is not None:
             rate = f"，{'增长' if ch.change >= 0 or (ch.percent or 0) > 0 else '下降'} **{_amount(pct)}**"
-        reason = f"主要原因：{ch.reason}。" if ch.reason else ""
         return f"{head}比上年预算{direction} **{_amount(change)}**{rate}（据情况说明）。{reason}"
     if p.op == "prior":
         current, change, prior = figs
@@ -88,7 +90,8 @@ def _text(res: Result, cat: Catalog) -> str:
                 f"{change.label} {_amount(change)}，推算上年为 **{_amount(prior)}**。")
     if p.op == "why":
         ch = x.get("change")
-        what = f"{x['label']}比上年{'增加' if ch.change >= 0 else '减少'}" if ch else x["label"]
+        what = f"{x['label']}比上年{'增加' if (ch.change if ch.change is not None else ch.percent) >= 0 else '减少'}" \
+            if ch else x["label"]
         return f"据情况说明，{what}的主要原因是：{res.quote.rstrip('。')}。"
     if op == "fact":
         f = figs[0]

@@ -515,8 +515,10 @@ def _yoy(plan: Plan, cat: Catalog, res: Result) -> None:
         current = item_figure(cat, item)
         res.figures.append(current)
         res.cited_cells.append(item.refs[0])
-    change = Figure(f"{label}比上年{'增加' if ch.change >= 0 else '减少'}", abs(ch.change), "万元", sections=sec)
-    res.figures.append(change)
+    change = None
+    if ch.change is not None:
+        change = Figure(f"{label}比上年{'增加' if ch.change >= 0 else '减少'}", abs(ch.change), "万元", sections=sec)
+        res.figures.append(change)
     pct = None
     if ch.percent is not None:
         pct = Figure(f"{label}比上年{'增长' if ch.percent >= 0 else '下降'}", abs(ch.percent), "%", sections=sec)
@@ -537,6 +539,8 @@ def _yoy(plan: Plan, cat: Catalog, res: Result) -> None:
 
 def _prior(plan: Plan, cat: Catalog, res: Result) -> None:
     item, ch, label = _stated_change(plan, cat, "文档没有上年的{}，也没有可以推算的增减额。")
+    if ch.change is None:       # a rounded percentage only: no exact prior figure to derive
+        raise NotAnswerable(f"文档没有上年的{label}，只说明了增减的百分比。")
     if ch.current is not None:
         current = Figure(f"本年{label}", ch.current, "万元", sections=(ch.section,))
     else:
