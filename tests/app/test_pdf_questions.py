@@ -122,9 +122,8 @@ def test_a_unit_not_ingested_is_refused_not_guessed(many):
 
 
 # Questions written without reading the engine (eval/questions/pdf-fresh.jsonl), and the ones it still
-# gets wrong: a figure derived from a stated
-# change. (pf-zfb-09, "买办公设备",
-# is found by the hybrid search, which this test's data directory has no index for.)
+# gets wrong: pf-zfb-18 asks for last year's figure derived from a stated change; pf-zfb-09
+# ("买办公设备") is found by the hybrid search, which this test's data directory has no index for.
 KNOWN_MISSES = {"pf-zfb-18", "pf-zfb-09"}
 
 
