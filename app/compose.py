@@ -52,6 +52,9 @@ def _text(res: Result, cat: Catalog) -> str:
         big, small = (a, b) if a.label == x["big"] else (b, a)
         lead = f"{big.label}更多。" if p.op == "compare" else ""
         return f"{lead}{big.label} {_amount(big)}，{small.label} {_amount(small)}，{big.label}比{small.label}多 **{_amount(d)}**。"
+    if p.op == "share" and p.times:
+        num, den, s = figs
+        return f"{num.label} {_amount(num)}，是{den.label} {_amount(den)} 的 **{_amount(s)}**。"
     if p.op == "share":
         num, den, s = figs
         return f"{num.label} {_amount(num)}，占{den.label} {_amount(den)} 的 **{_amount(s)}**。"

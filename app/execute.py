@@ -132,7 +132,8 @@ def breakdown(cat: Catalog, item: Item | None, text: str = "") -> list[CellRef]:
             t = tables[0]
             level = 2 if re.search(r"款|明细", text) else 1
             return [CellRef(t.id, i, 0) for i, r in enumerate(t.rows) if r.level == level]
-    if item is not None and item.label.endswith("项目支出") and \
+    if item is not None and (item.label.endswith("项目支出") or any(doc.table(r.table).role == "gpb_project"
+                                                                  for r in item.refs)) and \
             ("项目" in text.replace("项目支出", "") or re.search(r"哪(?:几|些)个?项目", text)):
         projects = [(t, i) for t in doc.tables_by_role("gpb_project") for i, r in enumerate(t.rows) if r.project]
         if projects:
@@ -221,7 +222,9 @@ def best_fact(cat: Catalog, words: str, context: list[str], units: tuple[str, ..
         价值), one shared word is enough; otherwise the label must cover half the question's words."""
         if any(c and c in f.sentence for c in context):
             return True
-        label = _bigrams(f.before + f.unit + f.after + f.lead)
+        heading = cat.doc.sections[f.section].path[-1] if f.section < len(cat.doc.sections) and \
+            cat.doc.sections[f.section].path else ""
+        label = _bigrams(f.before + f.unit + f.after + f.lead) | _bigrams(heading)   # (三) 国有资产占用使用情况
         if units is not None and "万元" not in units and min_cover <= 0.5:   # a specific unit was asked
             return bool(q & label) or len(chars & set(f.before[-6:])) >= 2
         return bool(content) and len(content & label) >= min_cover * len(content)
@@ -374,7 +377,10 @@ def _sum(plan: Plan, cat: Catalog, res: Result) -> None:
 
 
 def _two(plan: Plan, cat: Catalog) -> tuple[Figure, Figure]:
-    a, b = _need_items(plan, 2)[:2]
+    items = _need_items(plan, 2)
+    if len(items) > 2:     # "A和B加在一起，比C少多少": not two figures to compare; never two of them
+        raise NotAnswerable("问题里有两个以上的项目，请分开问要比较的两项（例如“A比B多多少”）。")
+    a, b = items
     return item_figure(cat, a, unit=plan.unit), item_figure(cat, b, unit=plan.unit)
 
 
@@ -421,6 +427,14 @@ def _share(plan: Plan, cat: Catalog, res: Result) -> None:
         num, den = item_figure(cat, items[0], num_ref), cell_figure(cat, den_ref)
     if den.value == 0:
         raise NotAnswerable(f"{den.label}为 0，无法计算比例。")
+    if plan.times:                     # "基本工资是奖金的几倍"
+        times = round_half_up(cat.value(num_ref) / cat.value(den_ref))
+        res.figures = [num, den, Figure(f"{num.label}是{den.label}的倍数", times, "倍", (num_ref, den_ref))]
+        res.cited_cells = [num_ref, den_ref]
+        res.calculation = f"{fmt(num.value, num.unit)} ÷ {fmt(den.value, den.unit)} = {fmt(times, '%')} 倍"
+        return
+    if cat.value(num_ref) > cat.value(den_ref) > 0:    # a part larger than its whole: the order was read
+        num, den, num_ref, den_ref = den, num, den_ref, num_ref     # the other way ("share of X goes to Y")
     share = round_half_up(cat.value(num_ref) / cat.value(den_ref) * 100)
     res.figures = [num, den, Figure(f"{num.label}占{den.label}的比例", share, "%", (num_ref, den_ref))]
     res.cited_cells = [num_ref, den_ref]
@@ -483,6 +497,8 @@ def _unfunded(cat: Catalog, ref: CellRef) -> bool:
 def _list(plan: Plan, cat: Catalog, res: Result) -> None:
     item, figs = _rows(plan, cat)
     res.figures = [f for f in figs if f.value != 0]
+    if item is not None and re.search(r"合计|总计|一共|总共|共计", plan.text):   # "…各多少，合计多少"
+        res.figures.append(item_figure(cat, item, unit=plan.unit))
     res.cited_cells = [f.cells[0] for f in res.figures]
     res.extra = {"of": item.label if item else "支出",
                  "empty": [f.label for f in figs if f.value == 0 and _unfunded(cat, f.cells[0])]}

@@ -32,6 +32,10 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
 
 # English budget terms → Chinese, so an English question can be linked the same way.
 ENGLISH: tuple[tuple[str, str], ...] = (
+    ("carried over from the previous year", "上年结转结余"), ("carried over from last year", "上年结转结余"),
+    ("official receptions", "公务接待费"), ("receptions", "公务接待费"), ("postage", "邮电费"),
+    ("add up to", "一共"), ("adds up to", "一共"), ("added together", "一共"), ("how many times", "几倍"),
+    ("in us dollars", "多少美元"), ("dollars", "美元"),
     ("official vehicle operation", "公务用车运行费"), ("vehicle operation", "公务用车运行费"),
     ("vehicle operating", "公务用车运行费"), ("vehicle purchase", "公务用车购置费"),
     ("official reception", "公务接待费"), ("reception", "公务接待费"), ("overseas travel", "因公出国（境）费"),

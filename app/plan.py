@@ -53,6 +53,7 @@ class Plan:
     ascending: bool = False
     headcount: str = "在职"        # per person: which head count
     monthly: bool = False          # per person and per month
+    times: bool = False            # share asked as a multiple ("是…的几倍")
     words: str = ""                # the question words, for narrative facts and reasons
     status: str = "answered"       # answered | refused | clarify
     reason: str = ""
@@ -406,15 +407,19 @@ def _one_row_two_tables(items: list[Item], catalog: Catalog) -> list[Item]:
     return out
 
 
-def _container(items: list[Item], catalog: Catalog, text: str) -> list[Item]:
-    """"支出预算里基本支出比项目支出多多少": a whole-table word followed by 里/中/内 before the items
-    says where they are read, and is not an item itself."""
+def _container(items: list[Item], catalog: Catalog, text: str, need: int = 2) -> list[Item]:
+    """"支出预算里基本支出比项目支出多多少", "整个支出预算里的项目支出比上年少了多少", "…add up to in
+    the basic expenditure budget": a whole-table or column word followed by 里/中 (or after "in the")
+    says where the other ``need`` or more items are read, and is not an item itself."""
     out = list(items)
     for sc in items:
         after = [i for i in items if i.span[0] > sc.span[1] >= 0 and i.kind not in ("table", "title")]
-        if sc.kind not in ("table", "title", "column") or len(after) < 2 or \
-                not re.match(r"\s*(?:里|中|内|之中|当中)", text[sc.span[1]:]):
+        before = [i for i in items if 0 <= i.span[1] < sc.span[0] and i.kind not in ("table", "title")]
+        chinese = re.match(r"\s*(?:里的|中的|里|中|内|之中|当中)", text[sc.span[1]:]) and len(after) >= need
+        english = re.search(r"\bin (?:the )?$", text[:max(sc.span[0], 0)]) and len(before) >= need
+        if sc.kind not in ("table", "title", "column") or not (chinese or english):
             continue
+        after = after if chinese else before
         if sc.kind == "column":          # "基本支出中人员经费比公用经费多多少": both are parts of it
             out = [i for i in out if i is not sc]
             continue
@@ -477,13 +482,17 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
         extra["ascending"] = True
     if re.search(r"原因|为什么|为何|怎么回事|缘由", q):
         return "why", extra
-    change = re.search(r"比上年|较上年|同比|变化|增减|变动|增长|下降|增加了|减少了|增加多少|减少多少|增幅|降幅|涨|降了", q)
+    change = re.search(r"比上年|较上年|同比|变化|增减|变动|增长|下降|增加了|减少了|增加多少|减少多少|增幅|降幅|涨|降了|"
+                       r"(?:比|较)(?:去年|上一年).{0,6}(?:多了|少了|多还是少|差多少)", q)
     share = re.search(r"占(?![用有据])(.{0,20})(比例|比重|百分比|多少|几成|%)|占比|比例|比重|百分之", q)
     if re.search(r"上年(?!结转|结余)|去年|上一年|前一年|上个年度", q) and not change and not share:
         return "prior", extra
     if change:
         return "yoy", extra
     if re.search(r"占(?![用有据])(.{0,20})(比例|比重|百分比|多少|几成|%)|占比|比例|比重|百分之", q):
+        return "share", extra
+    if re.search(r"几倍|多少倍|倍数", q):
+        extra["times"] = True
         return "share", extra
     if re.search(r"人均|每人|每个人|每名|每位|平均每个(?!月)|每个在职|每个退休|按.{0,6}人数", q):
         if re.search(r"每月|月均|每个月", q):
@@ -553,6 +562,8 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
     items = qualify(items, catalog, apply_synonyms(q, catalog.labels()))
     if op in ("diff", "compare", "share", "sum", "multi"):
         items = _container(items, catalog, apply_synonyms(q, catalog.labels()))
+    elif op in ("yoy", "prior", "why"):
+        items = _container(items, catalog, apply_synonyms(q, catalog.labels()), need=1)
     if op in ("diff", "compare"):
         items = _one_row_two_tables(items, catalog)
     if op == "multi" and len(items) == 1 < n_linked:
@@ -641,6 +652,12 @@ def guard(question: str, follow_up: bool = False) -> Plan | None:
     if INJECTION.search(q) or INJECTION.search(question.lower()):
         return Plan("lookup", None, status="refused",
                     reason="我只根据已导入的预算文档回答，不会改变规则，也不会编造数字。")
+    if re.search(r"美元|欧元|英镑|港币|港元|日元|卢布", q):
+        return Plan("lookup", None, status="refused",
+                    reason="预算文档的金额以人民币（元、万元）列示；换算成其他货币需要汇率，文档中没有。")
+    if re.search(r"决算|实际支出|实际花了|实际执行|执行结果", q) and not re.search(r"比.{0,8}执行数", q):
+        return Plan("lookup", None, status="refused",
+                    reason="已导入的是预算文档，没有决算（实际支出）数。")
     if OPINION.search(q):
         return Plan("lookup", None, status="refused",
                     reason="我只回答预算文档中写明的数字和内容，不作评价，也不作推测。")
