@@ -180,6 +180,8 @@ def build_catalog(doc: BudgetDocument) -> Catalog:
         if len(label) < 2 or label in GENERIC:
             return
         found.setdefault(label, []).append((rank, ref, kind))
+        if label != label.lower():          # questions are lower-cased with their English words (服务C)
+            found.setdefault(label.lower(), []).append((rank, ref, kind))
 
     tables = sorted(doc.tables, key=lambda t: _role_rank(t.role))
     for t in tables:

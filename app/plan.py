@@ -415,8 +415,10 @@ def _container(items: list[Item], catalog: Catalog, text: str, need: int = 2) ->
     for sc in items:
         after = [i for i in items if i.span[0] > sc.span[1] >= 0 and i.kind not in ("table", "title")]
         before = [i for i in items if 0 <= i.span[1] < sc.span[0] and i.kind not in ("table", "title")]
-        chinese = re.match(r"\s*(?:里的|中的|里|中|内|之中|当中)", text[sc.span[1]:]) and len(after) >= need
-        english = re.search(r"\bin (?:the )?$", text[:max(sc.span[0], 0)]) and len(before) >= need
+        chinese = re.match(r"\s*(?:[\u4e00-\u9fff]{0,12}?(?:表|预算))?\s*(?:里的|中的|里|中|内|之中|当中)",
+                           text[sc.span[1]:]) and len(after) >= need       # "…经济分类预算表中，"
+        english = re.search(r"\bin (?:the )?(?:20\d\d\s*)?$", text[:max(sc.span[0], 0)]) and len(before + after) >= need
+        before = before or after
         if sc.kind not in ("table", "title", "column") or not (chinese or english):
             continue
         after = after if chinese else before
