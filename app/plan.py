@@ -536,6 +536,10 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
     years = [int(y) for y in YEAR.findall(rest)]
     other_years = [y for y in years if y != doc.year]
     fact_like = bool(FACT_HINT.search(rest))
+    if doc.kind == "预算" and re.search(r"决算|实际支出|实际花了|实际执行|执行结果", q) and \
+            not re.search(r"比.{0,8}执行数", q):
+        return Plan(op, doc.doc_id, status="refused",
+                    reason=f"文档是{doc.org}{doc.year}年{doc.kind}，没有决算（实际支出）数。")
     whole = catalog.entries.get("收支总预算")
     if not items and whole is not None and \
             re.fullmatch(r"[\s的]*(?:20\d\d\s*年度?)?\s*(?:一共|总共|全部|总|全年)?有?多少(?:钱的)?预算[\s？?。]*", rest):
@@ -657,9 +661,6 @@ def guard(question: str, follow_up: bool = False) -> Plan | None:
     if re.search(r"美元|欧元|英镑|港币|港元|日元|卢布", q):
         return Plan("lookup", None, status="refused",
                     reason="预算文档的金额以人民币（元、万元）列示；换算成其他货币需要汇率，文档中没有。")
-    if re.search(r"决算|实际支出|实际花了|实际执行|执行结果", q) and not re.search(r"比.{0,8}执行数", q):
-        return Plan("lookup", None, status="refused",
-                    reason="已导入的是预算文档，没有决算（实际支出）数。")
     if OPINION.search(q):
         return Plan("lookup", None, status="refused",
                     reason="我只回答预算文档中写明的数字和内容，不作评价，也不作推测。")
