@@ -278,7 +278,8 @@ def _changes(sections: tuple[Section, ...], org: str) -> list[Change]:
     out = []
     for k, s in enumerate(sections):
         previous = ""
-        for sentence in _sentences(s.text):
+        sentences = _sentences(s.text)
+        for n, sentence in enumerate(sentences):
             before_yoy = sentence
             for m in YOY.finditer(sentence):
                 direction = m.group("dir") or m.group("bdir") or m.group("cdir")
@@ -299,10 +300,8 @@ def _changes(sections: tuple[Section, ...], org: str) -> list[Change]:
                 item = _item_name(item_text, org)
                 if GENERIC_ITEM.fullmatch(item):    # "2024年预算安排460.85万元，比2023年…": named earlier
                     item = ""
-                    named = [_item_name(x[: x.find("万元")], org) for x in _sentences(s.text)[: _sentences(s.text).index(sentence)]
-                             if "万元" in x] if sentence in _sentences(s.text) else []
-                    named = [n for n in named if n and not GENERIC_ITEM.fullmatch(n)]
-                    item = named[-1] if named else ""
+                    named = [_item_name(x[: x.find("万元")], org) for x in sentences[:n] if "万元" in x]
+                    item = next((x for x in reversed(named) if x and not GENERIC_ITEM.fullmatch(x)), "")
                 if not item and previous:     # "住房保障支出 5686.35万元。…与上年相比增加 2025.97 万元"
                     earlier = list(re.finditer(r"(\d[\d,]*(?:\.\d+)?)\s*万元", previous))
                     if earlier:

@@ -78,7 +78,8 @@ class Engine:
         ctx = conv.context
         if len(docs) > 1 and not doc and wants_across_units(question):
             return across_units(question, docs, self.store)
-        scope_text = OTHER_YEAR.sub("", normalise_question(question))
+        normalised = normalise_question(question)
+        scope_text = OTHER_YEAR.sub("", normalised)
         doc_id, scope_plan = resolve_scope(scope_text, docs, doc or conv.doc_id, ctx)
         if scope_plan is not None:
             if scope_plan.status == "clarify":
@@ -97,7 +98,7 @@ class Engine:
         if ctx.doc_id != doc_id:
             ctx = Context(doc_id)
         mention = org_mention(scope_text, info, docs)     # "江苏省人民检察院的培训费": 检察 is no item here
-        plans = make_plans(normalise_question(question).replace(mention, " ", 1) if mention else question,
+        plans = make_plans(normalised.replace(mention, " ", 1) if mention else question,
                            cat, ctx, self.search)
         results = [self._run(p, cat) for p in plans]
         if (self.llm_planner is not None and plans[0].status == "answered"

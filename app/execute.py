@@ -293,10 +293,6 @@ def execute(plan: Plan, cat: Catalog) -> Result:
     return res
 
 
-# What a question asks to count, and the units an answer to it must have.
-COUNT_ASKED = ((re.compile(r"多少人|几人|几个人|人数|多少名|几名|多少位|几位"), ("人", "名")),
-               (re.compile(r"几辆|多少辆"), ("辆",)), (re.compile(r"平方米|面积"), ("平方米",)),
-               (re.compile(r"几家|多少家"), ("家", "个")))
 COUNT_UNITS = ("人", "名", "辆", "个", "项", "家", "平方米", "户", "次", "台", "套", "台（套）")
 MONEY_ASKED = re.compile(r"工资|薪|费|经费|金额|钱|万元|支出|收入|拨款|资金|多少元")
 
@@ -310,9 +306,9 @@ def _check_units_asked(text: str, res: Result) -> None:
     if re.search(r"什么(?:品牌|牌子|型号|颜色|名字|地方)|哪个品牌|哪种型号|谁", text):
         raise NotAnswerable("文档中没有找到这方面的说明。")     # a name is asked, not a figure
     for asked, wanted in COUNT_ASKED:
-        if asked.search(text) and not units & set(wanted):
+        if re.search(asked, text) and not units & set(wanted):
             raise NotAnswerable("文档中没有找到这方面的说明。")
-    if MONEY_ASKED.search(text) and units <= set(COUNT_UNITS) and not any(a.search(text) for a, _ in COUNT_ASKED) \
+    if MONEY_ASKED.search(text) and units <= set(COUNT_UNITS) and not any(re.search(a, text) for a, _ in COUNT_ASKED) \
             and not re.search(r"几个|多少个|几项|多少项|几辆|多少辆|几类|多少类", text):
         raise NotAnswerable("文档中没有找到这方面的说明。")
 
@@ -594,7 +590,7 @@ FACT_UNITS_FOR = (                 # explicit measure words first, then the subj
     (r"几家|多少家", ("家",)),
     (r"几辆|多少辆|辆车", ("辆",)),
     (r"平方米|面积", ("平方米",)),
-    (r"多少人|几人|几个人|多少个人|人数|几名|多少名|人有多少|人员有多少", ("人", "名")),
+    (r"多少人|几人|几个人|多少个人|人数|几名|多少名|多少位|几位|人有多少|人员有多少", ("人", "名")),
     (r"几个|多少个", ("个",)),
     (r"标准", ("元/月/人", "元/人/月", "元")),
     (r"价值|多少钱|金额|资金|经费|费用|万元|钱", ("万元", "元")),
@@ -603,6 +599,7 @@ FACT_UNITS_FOR = (                 # explicit measure words first, then the subj
     (r"车辆", ("辆",)),
     (r"房屋", ("平方米",)),
 )
+COUNT_ASKED = FACT_UNITS_FOR[:4]   # what a question asks to count: an answer needs one of its units
 
 
 def _fact(plan: Plan, cat: Catalog, res: Result) -> None:

@@ -563,13 +563,14 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
         items = search_items(q, catalog, search)
         if items:
             notes = (f"问题中的说法按检索理解为“{items[0].label}”。",)
-    items = _joined_concepts(items, catalog, apply_synonyms(q, catalog.labels()))
+    text = apply_synonyms(q, catalog.labels())      # the wording the item spans refer to
+    items = _joined_concepts(items, catalog, text)
     n_linked = len(items)
-    items = qualify(items, catalog, apply_synonyms(q, catalog.labels()))
+    items = qualify(items, catalog, text)
     if op in ("diff", "compare", "share", "sum", "multi"):
-        items = _container(items, catalog, apply_synonyms(q, catalog.labels()))
+        items = _container(items, catalog, text)
     elif op in ("yoy", "prior", "why"):
-        items = _container(items, catalog, apply_synonyms(q, catalog.labels()), need=1)
+        items = _container(items, catalog, text, need=1)
     if op in ("diff", "compare"):
         items = _one_row_two_tables(items, catalog)
     if op == "multi" and len(items) == 1 < n_linked:
@@ -601,7 +602,7 @@ def plan_part(question: str, q: str, catalog: Catalog, ctx: Context, first: bool
     if op in ("per_person", "per_month") and not items:
         op = "fact"                    # "补助标准是每人每月多少钱": a stated standard, not a division
     return Plan(op, doc.doc_id, tuple(items), unit=unit, words=words, inherited=inherited,
-                text=apply_synonyms(q, catalog.labels()), notes=notes, **extra)
+                text=text, notes=notes, **extra)
 
 
 def _core(text: str) -> str:

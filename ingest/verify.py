@@ -42,8 +42,10 @@ def _sum_row(t: Table | None) -> int | None:
     return total_row(t)
 
 
-def _exact_row(t: Table, name: str, group: str) -> int | None:
-    return next((i for i, r in enumerate(t.rows) if r.group == group and _norm(r.name) == _norm(name)), None)
+def _exact_row(t: Table, name: str, group: str | None) -> int | None:
+    """The row of exactly this name (brackets, 的 and spaces aside), in ``group`` (None: any)."""
+    return next((i for i, r in enumerate(t.rows)
+                 if (group is None or r.group == group) and _norm(r.name) == _norm(name)), None)
 
 
 def _norm(name: str) -> str:
@@ -53,10 +55,10 @@ def _norm(name: str) -> str:
 def find_row(t: Table | None, name: str, group: str = "") -> int | None:
     if t is None:
         return None
+    exact = _exact_row(t, name, group or None)
+    if exact is not None:
+        return exact
     target = _norm(name)
-    for i, r in enumerate(t.rows):
-        if (not group or r.group == group) and _norm(r.name) == target:
-            return i
     for i, r in enumerate(t.rows):
         if (not group or r.group == group) and r.level > 0 and (target in _norm(r.name)):
             return i
