@@ -39,12 +39,20 @@ def error_answer(question: str, error: Exception) -> dict:
 
 
 def run_questions(questions: list[Question], engine, progress=None) -> EvalRun:
-    """Ask every question (a fresh conversation each) and score it. ``progress(i, n, score)``."""
+    """Ask every question and score it: a question on its own in a fresh conversation with its
+    document picked; a turn of a gold conversation in that conversation, with no document picked.
+    ``progress(i, n, score)``."""
+    from app.engine import Conversation
     run = EvalRun(questions, EvalReport())
+    chats: dict[str, Conversation] = {}
     for i, q in enumerate(questions, 1):
         start = time.perf_counter()
         try:
-            answer = engine.ask(q.question, doc=q.doc).to_dict()
+            if q.conversation:
+                chat = chats.setdefault(q.conversation, Conversation())
+                answer = engine.ask(q.question, conversation=chat).to_dict()
+            else:
+                answer = engine.ask(q.question, doc=q.doc).to_dict()
         except Exception as e:          # one broken answer must not stop the evaluation
             answer = error_answer(q.question, e)
             run.errors[q.id] = answer["answer"]

@@ -2,6 +2,9 @@
 
 A gold file has one JSON object a line: ``id``, ``question``, ``doc``, optional ``kind``, and ``expect``
 with ``status`` and optional ``values`` [{value, unit}], ``cites`` [table ids] and ``text_any`` [strings].
+A line with ``conversation`` (a name) is one turn of a chat: the turns sharing a name are asked in
+file order as one conversation, with no document picked (the unit comes from the conversation);
+their ``doc`` is the document the answer must come from (null for a turn that must be refused).
 
     questions = load_questions(["eval/questions/hejing-lookup.jsonl"])   # GoldFileError on bad input
     s = score_answer(questions[0], answer.to_dict())                     # -> QuestionScore
@@ -12,7 +15,9 @@ Rules:
 - every expected value must appear among the answer's values after unit normalisation (元/万元/亿元
   convert; %, 人, 个, 平方米, 元/月/人 … compare as their own unit) within half of the last digit
   shown in the gold file (4.02 → ±0.005, 21400 → ±0.5, 40.00 → ±0.005);
-- cites: at least one listed table is cited; text_any: the answer text contains at least one string.
+- cites: at least one listed table is cited; text_any: the answer text contains at least one string;
+- doc: an answer about one document (its ``doc``) must be about the question's document; an answer
+  from another document with figures is a wrong figure whatever the figures are.
 
 An answered question with a figure that is not the expected one is a *wrong figure stated*; it is
 counted apart from refusals and answers without figures (misses).
@@ -84,6 +89,7 @@ class Question:
     kind: str = ""
     file: str = ""
     line: int = 0
+    conversation: str | None = None     # turns sharing a name are asked as one chat, in file order
 
 
 @dataclass(frozen=True)
@@ -224,6 +230,8 @@ def score_answer(q: Question, answer: dict) -> QuestionScore:
         return QuestionScore(**base, outcome=NOT_REFUSED if status == "answered" else WRONG_STATUS)
     if status != "answered":
         return QuestionScore(**base, outcome=MISSED, missing_values=exp.values)
+    if q.doc and answer.get("doc") and answer["doc"] != q.doc:     # another unit's (or year's) figures
+        return QuestionScore(**base, outcome=WRONG_FIGURE if values else MISSED, missing_values=exp.values)
     missing = tuple(ev for ev in exp.values if not value_found(ev, values))
     cited = {table_key(c.get("table", "")) for c in answer.get("citations") or [] if isinstance(c, dict)}
     cites_ok = not exp.cites or bool(cited & {table_key(t) for t in exp.cites})
@@ -270,6 +278,9 @@ def parse_question(obj, file: str, n: int) -> Question:
     doc = obj.get("doc")
     if doc is not None and not isinstance(doc, str):
         raise GoldFileError(file, n, "\"doc\" must be a string")
+    conversation = obj.get("conversation")
+    if conversation is not None and (not isinstance(conversation, str) or not conversation.strip()):
+        raise GoldFileError(file, n, "\"conversation\" must be a non-empty string")
     exp = obj["expect"]
     if not isinstance(exp, dict) or exp.get("status") not in STATUSES:
         raise GoldFileError(file, n, f"expect.status must be one of {', '.join(STATUSES)}")
@@ -287,7 +298,7 @@ def parse_question(obj, file: str, n: int) -> Question:
         values.append(ExpectedValue(num, v["unit"].strip()))
     return Question(obj["id"], obj["question"], doc, Expectation(
         exp["status"], tuple(values), _strings(exp, "cites", file, n), _strings(exp, "text_any", file, n)),
-        kind=str(obj.get("kind", "")), file=file, line=n)
+        kind=str(obj.get("kind", "")), file=file, line=n, conversation=conversation)
 
 
 def load_questions(paths) -> list[Question]:
