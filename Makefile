@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/budgetqa serve
 
 test: $(STAMP)
-	sh tests/web/install_browser.sh || echo "chromium could not be installed: the browser tests will skip"
+	sh tests/app/web/install_browser.sh || echo "chromium could not be installed: the browser tests will skip"
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -127,7 +127,7 @@ def bench_index(settings, store, r: BenchResult):
 def bench_answers(settings, questions, r: BenchResult, rounds: int = 2):
     from eval.score import score_answer
     start = time.perf_counter()
-    from app.engine import Engine        # its import time counts: "after start"
+    from app.answer.engine import Engine        # its import time counts: "after start"
     engine = Engine.from_settings(settings)
     first = engine.ask(questions[0].question, doc=questions[0].doc)
     r.first_answer_ms = (time.perf_counter() - start) * 1000

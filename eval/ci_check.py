@@ -68,7 +68,7 @@ def write_baseline(path: Path, result, allow_lower_ids: set[str] = frozenset()) 
 
 def run(files: list[str]):
     """Evaluate ``files`` on the shipped samples in a temporary data directory -> EvalRun."""
-    from app.engine import Engine
+    from app.answer.engine import Engine
     from app.settings import Settings
     from eval.run import evaluate
     with tempfile.TemporaryDirectory(prefix="budgetqa-ci-") as tmp:

@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     args = p.parse_args(argv)
     if args.questions == str(DEFAULT_QUESTIONS) and not DEFAULT_QUESTIONS.exists():
-        from app.web import EXAMPLES
+        from app.web.page import EXAMPLES
         print(f"{DEFAULT_QUESTIONS} not found: using the page's example questions", file=sys.stderr)
         questions = [{"question": q} for q in EXAMPLES]
     else:

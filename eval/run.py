@@ -42,7 +42,7 @@ def run_questions(questions: list[Question], engine, progress=None) -> EvalRun:
     """Ask every question and score it: a question on its own in a fresh conversation with its
     document picked; a turn of a gold conversation in that conversation, with no document picked.
     ``progress(i, n, score)``."""
-    from app.engine import Conversation
+    from app.answer.engine import Conversation
     run = EvalRun(questions, EvalReport())
     chats: dict[str, Conversation] = {}
     for i, q in enumerate(questions, 1):

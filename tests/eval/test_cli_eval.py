@@ -57,7 +57,7 @@ def test_an_unknown_document_is_an_error(tmp_path, home, capsys):
 
 
 def test_library_returns_aggregate_and_every_score(tmp_path, home):
-    from app.engine import Engine
+    from app.answer.engine import Engine
     from app.settings import Settings
     from eval.run import evaluate
     run = evaluate([write(tmp_path / "q.jsonl", RIGHT, WRONG)], Engine.from_settings(Settings.from_env(home)))

@@ -93,7 +93,7 @@ def test_questions_answer_the_same_from_the_pdf(both, sample_path, tmp_path_fact
     import json
     import shutil
 
-    from app.engine import Engine
+    from app.answer.engine import Engine
     from app.library import ingest_paths, open_store
     from app.settings import Settings
     txt, _, pdf_path = both

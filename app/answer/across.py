@@ -1,0 +1,92 @@
+"""Questions across documents: the same item for several units ("哪个单位的公务用车运行费最高"), and
+the same unit in two years ("比2024年预算增加多少"). Each figure is cited to its own document."""
+from __future__ import annotations
+
+import re
+
+from app.answer.catalog import Catalog, catalog_for
+from app.answer.compose import cite_cell
+from app.answer.contract import Answer, Value, round_half_up
+from app.answer.execute import cell_figure, fmt, item_figure
+from app.answer.normalize import normalise_question
+from app.answer.plan import link_items, qualify
+from index.store import DocumentInfo, Store
+
+ACROSS_UNITS = re.compile(r"哪个单位|哪家单位|哪一个单位|各单位|各个单位|所有单位|每个单位|哪个部门|各部门|哪个街道|"
+                          r"哪些单位|单位之间|几个单位")
+OTHER_YEAR = re.compile(r"(?:比|较|与|和)\s*(20\d{2})\s*年(?:度)?(?:预算)?")
+COMMON_UNIT = "万元"
+
+
+def wants_across_units(question: str) -> bool:
+    return bool(ACROSS_UNITS.search(normalise_question(question)))
+
+
+def _item_in(cat: Catalog, q: str):
+    items, _ = link_items(q, cat)
+    items = [i for i in qualify(items, cat, q) if i.refs]
+    return items[0] if items else None
+
+
+def across_units(question: str, docs: list[DocumentInfo], store: Store) -> Answer:
+    q = normalise_question(question)
+    rows = []
+    for d in docs:
+        cat = catalog_for(store.load(d.doc_id))
+        item = _item_in(cat, q)
+        if item is not None:
+            fig = item_figure(cat, item, unit=COMMON_UNIT)
+            rows.append((d, cat, item, fig))
+    if not rows:
+        return Answer(question, "refused", "已导入的文档中都没有找到这一项，我不作推测。")
+    ascending = bool(re.search(r"最少|最低|最小", q))
+    rows.sort(key=lambda r: r[3].value, reverse=not ascending)
+    top = rows[0]
+    listed = "；".join(f"{d.org}（{d.year}年）{fmt(f.value, f.unit)} {f.unit}" for d, _, _, f in rows)
+    word = "最低" if ascending else "最高"
+    missing = [d.org for d in docs if d.doc_id not in {r[0].doc_id for r in rows}]
+    text = f"{top[3].label}{word}的是**{top[0].org}**，{fmt(top[3].value, top[3].unit)} {top[3].unit}。各单位：{listed}。"
+    notes = [f"以下文档没有这一项：{'、'.join(missing)}。"] if missing else []
+    values = [Value(f"{d.org} {f.label}", f.value, f.unit) for d, _, _, f in rows]
+    citations = [cite_cell(cat, f.cells[0]) for _, cat, _, f in rows]
+    verified = all((f.cells[0].row, f.cells[0].column) in cat.doc.table(f.cells[0].table).verified
+                   for _, cat, _, f in rows)
+    chart = {"kind": "bar", "labels": [d.org for d, *_ in rows], "values": [float(f.value) for *_, f in rows],
+             "unit": COMMON_UNIT}
+    return Answer(question, "answered", text, values, citations, None, verified, notes, doc="", chart=chart)
+
+
+def other_year_doc(question: str, doc: DocumentInfo, docs: list[DocumentInfo]) -> DocumentInfo | None:
+    """The same unit's document of the year the question compares with, when it is ingested."""
+    m = OTHER_YEAR.search(normalise_question(question))
+    if not m:
+        return None
+    year = int(m.group(1))
+    return next((d for d in docs if d.org == doc.org and d.year == year and d.doc_id != doc.doc_id), None)
+
+
+def across_years(question: str, this: DocumentInfo, other: DocumentInfo, store: Store) -> Answer | None:
+    q = normalise_question(question)
+    cat_a, cat_b = catalog_for(store.load(this.doc_id)), catalog_for(store.load(other.doc_id))
+    item_a, item_b = _item_in(cat_a, q), _item_in(cat_b, q)
+    if item_a is None or item_b is None:
+        return None
+    a = item_figure(cat_a, item_a, unit=COMMON_UNIT)
+    b = item_figure(cat_b, item_b, unit=COMMON_UNIT)
+    change = a.value - b.value
+    direction = "增加" if change >= 0 else "减少"
+    pct = round_half_up(abs(change) / b.value * 100) if b.value else None
+    text = (f"{this.year}年{a.label} {fmt(a.value, a.unit)} {a.unit}，{other.year}年 {fmt(b.value, b.unit)} {b.unit}，"
+            f"{direction} **{fmt(abs(change), a.unit)} {a.unit}**" + (f"，{'增长' if change >= 0 else '下降'} **{pct}%**。" if pct is not None else "。"))
+    values = [Value(f"{this.year}年{a.label}", a.value, a.unit), Value(f"{other.year}年{b.label}", b.value, b.unit),
+              Value(f"比{other.year}年{direction}", abs(change), a.unit)]
+    if pct is not None:
+        values.append(Value(f"比{other.year}年{'增长' if change >= 0 else '下降'}", pct, "%"))
+    calc = f"{fmt(a.value, a.unit)} − {fmt(b.value, b.unit)} = {fmt(change, a.unit)} {a.unit}"
+    verified = all((f.cells[0].row, f.cells[0].column) in c.doc.table(f.cells[0].table).verified
+                   for c, f in ((cat_a, a), (cat_b, b)))
+    return Answer(question, "answered", text, values, [cite_cell(cat_a, a.cells[0]), cite_cell(cat_b, b.cells[0])],
+                  calc, verified, [], doc=this.doc_id)
+
+
+__all__ = ["wants_across_units", "across_units", "other_year_doc", "across_years", "cell_figure"]

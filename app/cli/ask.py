@@ -1,0 +1,42 @@
+"""budgetqa ask: one question, or one per line on stdin (one JSON object per line out)."""
+from __future__ import annotations
+
+import json
+import sys
+
+from app.settings import Settings
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ask", help="answer a question about the ingested budgets (reads stdin when none is given)")
+    p.add_argument("question", nargs="?", help="the question; omit to read one question per line from stdin")
+    p.add_argument("--doc", metavar="DOC_ID", help="answer from this document")
+    p.add_argument("--json", action="store_true", help="print the answer contract as JSON")
+    p.set_defaults(func=cmd_ask)
+
+
+def _print(answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        return
+    print(answer.answer)
+    for c in answer.citations:
+        print(f"  来源：{c.display}（{c.source}）")
+    if answer.calculation:
+        print(f"  计算：{answer.calculation}")
+    for n in answer.notes:
+        print(f"  说明：{n}")
+    print(flush=True)
+
+
+def cmd_ask(args) -> int:
+    from app.answer.engine import Conversation, Engine
+    engine = Engine.from_settings(Settings.from_env(args.data_dir))
+    if args.question is not None:
+        _print(engine.ask(args.question, doc=args.doc), args.json)
+        return 0
+    conversation = Conversation()
+    for line in sys.stdin:
+        if line.strip():
+            _print(engine.ask(line.strip(), doc=args.doc, conversation=conversation), args.json or True)
+    return 0

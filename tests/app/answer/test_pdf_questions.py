@@ -1,0 +1,139 @@
+"""Questions on real PDFs of other templates (元 tables, 公开NN表), and across all sample documents."""
+from decimal import Decimal
+
+import pytest
+
+from app.answer.engine import Engine
+from app.library import ingest_paths, open_store
+from app.settings import Settings
+
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def many(shared_dir, tmp_path_factory, sample_path) -> Engine:
+    corpus = shared_dir / "corpus"
+    pdfs = sorted(str(p) for p in corpus.glob("*.pdf"))
+    if len(pdfs) < 3:
+        pytest.skip(f"the sample PDFs are not in {corpus}")
+    settings = Settings.from_env(tmp_path_factory.mktemp("pdf-home"))
+    store = open_store(settings)
+    results = ingest_paths(pdfs + [str(sample_path)], store)
+    assert all(r.status == "added" for r in results), [r.error for r in results]
+    return Engine(store, settings)
+
+
+CASES = {
+    "putuo-zhengfuban-2025": [
+        ("公务用车运行费是多少？", [(D("0"), "万元")], "表9"),
+        ("三公经费是多少？", [(D("867.50"), "万元")], "表9"),
+        ("因公出国（境）费是多少？", [(D("839.00"), "万元")], "表9"),
+        ("公务接待费是多少万元？", [(D("28.50"), "万元")], "表9"),
+        ("住房公积金是多少？", [(D("1741445.22"), "元"), (D("174.14"), "万元")], "表3"),
+        ("行政运行是多少元？", [(D("12029501.84"), "元")], "表3"),
+        ("基本支出是多少万元？", [(D("2460.68"), "万元")], "表3"),
+        ("人员经费占基本支出的比例是多少？", [(D("91.33"), "%")], "表8"),
+        ("办公费是多少？", [(D("259400"), "元")], "表8"),
+        ("财政拨款收入比2024年预算减少多少？", [(D("2389.52"), "万元")], None),
+        ("机关运行经费是多少？", [(D("213.28"), "万元")], "表9"),
+    ],
+    "putuo-wanli-2024": [
+        ("公务用车运行费是多少？", [(D("21.56"), "万元")], "表9"),
+        ("公务用车购置费是多少？", [(D("25"), "万元")], "表9"),
+        ("三公经费是多少？", [(D("47.91"), "万元")], "表9"),
+        ("城乡社区支出是多少？", [(D("119385303"), "元")], "表3"),
+        ("城管执法预算多少元？", [(D("6043390"), "元")], "表3"),
+        ("公益性岗位补贴是多少万元？", [(D("421.23"), "万元")], "表3"),
+        ("人员经费占基本支出的比例是多少？", [(D("88.80"), "%")], "表8"),
+        ("物业管理费是多少？", [(D("1090020"), "元")], "表8"),
+        ("绩效工资是多少？", [(D("11447100"), "元")], "表8"),
+        ("财政拨款收入比2023年预算减少多少？", [(D("876.75"), "万元")], None),
+    ],
+    "jiangsu-jianchayuan-2019": [
+        ("公务用车运行维护费是多少？", [(D("237"), "万元")], "表9"),
+        ("三公经费是多少？", [(D("418.26"), "万元")], "表9"),     # 三公 only: 会议费 and 培训费 are beside it
+        ("公务接待费是多少？", [(D("101.26"), "万元")], "表9"),
+        ("会议费是多少？", [(D("158.44"), "万元")], "表9"),
+        ("检察监督支出是多少？", [(D("1185.60"), "万元")], "表5"),
+        ("基本工资是多少？", [(D("2171.78"), "万元")], "表6"),
+        ("一般公共预算支出是多少？", [(D("24169.74"), "万元")], "表7"),
+        ("公共安全支出占一般公共预算支出的比例是多少？", [(D("68.65"), "%")], "表7"),
+        ("住房保障支出比上年增加多少？", [(D("2025.97"), "万元"), (D("55.35"), "%")], None),
+        ("单位预留机动经费是多少？", [(D("3990.40"), "万元")], "表3"),
+        ("机关运行经费比上年减少多少？", [(D("330.65"), "万元"), (D("12.14"), "%")], "表11"),
+        ("政府采购支出预算总额是多少？", [(D("2744.84"), "万元")], "表12"),
+        ("货物类政府采购多少？", [(D("303.40"), "万元")], "表12"),
+        ("台式计算机采购多少？", [(D("9.00"), "万元"), (D("15.00"), "万元"), (D("24.00"), "万元")], "表12"),
+        ("租赁费采购多少？", [(D("404.00"), "万元")], "表12"),
+        ("货物采购占政府采购的比例是多少？", [(D("11.05"), "%")], "表12"),
+    ],
+}
+
+
+@pytest.mark.parametrize("doc,question,values,table",
+                         [(doc, *case) for doc, cases in CASES.items() for case in cases])
+def test_questions_on_pdfs(many, doc, question, values, table):
+    a = many.ask(question, doc=doc)
+    assert a.status == "answered", a.answer
+    got = [(v.value, v.unit) for v in a.values]
+    for expected in values:
+        assert expected in got, (question, got)
+    if table:
+        assert table in [c.table for c in a.citations]
+    assert all(c.doc == doc for c in a.citations)
+
+
+def test_unscoped_question_asks_which_document(many):
+    a = many.ask("公务用车运行费是多少？")
+    assert a.status == "clarify"
+    for doc_id in ("putuo-zhengfuban-2025", "putuo-wanli-2024", "jiangsu-jianchayuan-2019", "hejing-shebao-2025"):
+        assert doc_id in a.answer
+
+
+def test_named_unit_is_answered_from_it(many):
+    a = many.ask("普陀区人民政府办公室的公务接待费是多少？")
+    assert a.values[0].value == D("28.50") and a.citations[0].doc == "putuo-zhengfuban-2025"
+
+
+def test_ranking_across_units_cites_each_figure(many):
+    a = many.ask("哪个单位的公务用车运行费最高？")      # Jiangsu's table says 公务用车运行维护费
+    assert a.status == "answered"
+    assert [(v.value, c.doc) for v, c in zip(a.values, a.citations)] == [
+        (D("237.00"), "jiangsu-jianchayuan-2019"), (D("21.56"), "putuo-wanli-2024"),
+        (D("2.14"), "hejing-shebao-2025"), (D("0.00"), "putuo-zhengfuban-2025")]
+    assert "**江苏省人民检察院**" in a.answer
+
+
+@pytest.mark.parametrize("question,doc,value", [
+    ("江苏省人民检察院的培训费是多少？", "jiangsu-jianchayuan-2019", D("700.00")),   # 检察 is a row name, not the item
+    ("江苏省检察院的公务接待费是多少？", "jiangsu-jianchayuan-2019", D("101.26")),   # a short form of the org
+    ("万里街道的城乡社区支出是多少？", "putuo-wanli-2024", D("119385303")),
+    ("普陀区政府办公室的三公经费是多少？", "putuo-zhengfuban-2025", D("867.50")),
+])
+def test_a_unit_named_in_short_is_found(many, question, doc, value):
+    a = many.ask(question)
+    assert a.status == "answered" and a.values[0].value == value
+    assert {c.doc for c in a.citations} == {doc}
+
+
+def test_a_unit_not_ingested_is_refused_not_guessed(many):
+    a = many.ask("和静县教育局的公务接待费是多少？")
+    assert a.status == "refused" and "和静县教育局" in a.answer and not a.values
+
+
+# Questions written without reading the engine (eval/questions/pdf-fresh*.jsonl), and the ones it still
+# gets wrong: pf-zfb-18 asks for last year's figure derived from a stated change; pf-zfb-09
+# ("买办公设备") is found by the hybrid search, which this test's data directory has no index for.
+KNOWN_MISSES = {"pf-zfb-18", "pf-zfb-09"}
+
+
+def test_fresh_pdf_questions(many):
+    from pathlib import Path
+
+    from eval.run import run_questions
+    from eval.score import load_questions
+    folder = Path(__file__).parents[3] / "eval" / "questions"
+    questions = load_questions([folder / "pdf-fresh.jsonl", folder / "pdf-fresh2.jsonl"])
+    run = run_questions(questions, many)
+    wrong = {q.id for q, s in zip(questions, run.report.scores) if not s.right}
+    assert len(questions) == 135 and wrong <= KNOWN_MISSES, sorted(wrong - KNOWN_MISSES)
