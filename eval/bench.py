@@ -18,7 +18,6 @@ import json
 import os
 import re
 import resource
-import statistics
 import sys
 import tempfile
 import time

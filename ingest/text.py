@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ingest.errors import ParseError
-from ingest.model import RawRow, RawTable, Section
+from ingest.model import RawRow, RawTable
 from ingest.narrative import Extracted, metadata_from_lines, sections_from_lines
 
 TABLE_START = re.compile(r"^表\s*(\d+)\s*$")

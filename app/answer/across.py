@@ -1,4 +1,4 @@
-"""Questions across documents: the same item for several units ("哪个单位的公务用车运行费最高"), and
+"""Questions across documents (scope.py decides when): the same item for several units ("哪个单位的公务用车运行费最高"), and
 the same unit in two years ("比2024年预算增加多少"). Each figure is cited to its own document."""
 from __future__ import annotations
 
@@ -7,19 +7,11 @@ import re
 from app.answer.catalog import Catalog, catalog_for
 from app.answer.compose import cite_cell
 from app.answer.contract import Answer, Value, round_half_up
-from app.answer.execute import cell_figure, fmt, item_figure
-from app.answer.normalize import normalise_question
-from app.answer.plan import link_items, qualify
+from app.answer.figures import fmt, item_figure
+from app.answer.linking import link_items, qualify
 from index.store import DocumentInfo, Store
 
-ACROSS_UNITS = re.compile(r"哪个单位|哪家单位|哪一个单位|各单位|各个单位|所有单位|每个单位|哪个部门|各部门|哪个街道|"
-                          r"哪些单位|单位之间|几个单位")
-OTHER_YEAR = re.compile(r"(?:比|较|与|和)\s*(20\d{2})\s*年(?:度)?(?:预算)?")
 COMMON_UNIT = "万元"
-
-
-def wants_across_units(question: str) -> bool:
-    return bool(ACROSS_UNITS.search(normalise_question(question)))
 
 
 def _item_in(cat: Catalog, q: str):
@@ -28,8 +20,8 @@ def _item_in(cat: Catalog, q: str):
     return items[0] if items else None
 
 
-def across_units(question: str, docs: list[DocumentInfo], store: Store) -> Answer:
-    q = normalise_question(question)
+def across_units(question: str, q: str, docs: list[DocumentInfo], store: Store) -> Answer:
+    """``q``: the normalised question."""
     rows = []
     for d in docs:
         cat = catalog_for(store.load(d.doc_id))
@@ -56,17 +48,8 @@ def across_units(question: str, docs: list[DocumentInfo], store: Store) -> Answe
     return Answer(question, "answered", text, values, citations, None, verified, notes, doc="", chart=chart)
 
 
-def other_year_doc(question: str, doc: DocumentInfo, docs: list[DocumentInfo]) -> DocumentInfo | None:
-    """The same unit's document of the year the question compares with, when it is ingested."""
-    m = OTHER_YEAR.search(normalise_question(question))
-    if not m:
-        return None
-    year = int(m.group(1))
-    return next((d for d in docs if d.org == doc.org and d.year == year and d.doc_id != doc.doc_id), None)
-
-
-def across_years(question: str, this: DocumentInfo, other: DocumentInfo, store: Store) -> Answer | None:
-    q = normalise_question(question)
+def across_years(question: str, q: str, this: DocumentInfo, other: DocumentInfo, store: Store) -> Answer | None:
+    """``q``: the normalised question."""
     cat_a, cat_b = catalog_for(store.load(this.doc_id)), catalog_for(store.load(other.doc_id))
     item_a, item_b = _item_in(cat_a, q), _item_in(cat_b, q)
     if item_a is None or item_b is None:
@@ -89,4 +72,4 @@ def across_years(question: str, this: DocumentInfo, other: DocumentInfo, store: 
                   calc, verified, [], doc=this.doc_id)
 
 
-__all__ = ["wants_across_units", "across_units", "other_year_doc", "across_years", "cell_figure"]
+__all__ = ["across_units", "across_years"]

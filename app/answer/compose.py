@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from app.answer.catalog import Catalog, CellRef
 from app.answer.contract import Answer, Citation, Value
-from app.answer.execute import Figure, Result, fmt
+from app.answer.figures import Figure, Result, fmt
 
 
 def cite_cell(cat: Catalog, ref: CellRef) -> Citation:

@@ -12,13 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from app.answer.across import OTHER_YEAR, across_units, across_years, other_year_doc, wants_across_units
+from app.answer.across import across_units, across_years
 from app.answer.catalog import catalog_for
 from app.answer.compose import compose
 from app.answer.contract import Answer
-from app.answer.execute import Result, execute
+from app.answer.execute import execute
+from app.answer.figures import Result
 from app.answer.normalize import normalise_question
-from app.answer.plan import Context, Plan, guard, make_plans, org_mention, resolve_scope
+from app.answer.plan import Context, Plan, guard, make_plans
+from app.answer.scope import (
+    OTHER_YEAR,
+    org_mention,
+    other_year_doc,
+    resolve_scope,
+    wants_across_units,
+)
 from app.settings import Settings
 from index.store import DocumentInfo, Store
 
@@ -71,35 +79,35 @@ class Engine:
         question = (question or "").strip()
         if len(question) > MAX_QUESTION:
             return Answer(question[:MAX_QUESTION], "refused", f"问题太长（超过 {MAX_QUESTION} 个字），请简短提问。")
-        refusal = guard(question, follow_up=bool(conv.context.items))
+        q = normalise_question(question)           # once: every stage below reads the normalised question
+        refusal = guard(q, question, follow_up=bool(conv.context.items))
         if refusal is not None:
             return Answer(question, "refused", refusal.reason)
         docs = self.store.documents()
         ctx = conv.context
-        if len(docs) > 1 and not doc and wants_across_units(question):
-            return across_units(question, docs, self.store)
-        normalised = normalise_question(question)
-        scope_text = OTHER_YEAR.sub("", normalised)
-        doc_id, scope_plan = resolve_scope(scope_text, docs, doc or conv.doc_id, ctx)
-        if scope_plan is not None:
-            if scope_plan.status == "clarify":
-                labels = {d.doc_id: d.label for d in docs}
-                listed = "\n".join(f"- {labels[c]}（{c}）" for c in scope_plan.candidates)
-                return Answer(question, "clarify", f"{scope_plan.reason}已导入的文档有：\n{listed}",
-                              notes=[f"candidates: {', '.join(scope_plan.candidates)}"])
-            return Answer(question, "refused", scope_plan.reason)
+        if len(docs) > 1 and not doc and wants_across_units(q):
+            return across_units(question, q, docs, self.store)
+        scope_text = OTHER_YEAR.sub("", q)
+        scope = resolve_scope(scope_text, docs, doc or conv.doc_id, ctx.doc_id)
+        if scope.status == "clarify":
+            labels = {d.doc_id: d.label for d in docs}
+            listed = "\n".join(f"- {labels[c]}（{c}）" for c in scope.candidates)
+            return Answer(question, "clarify", f"{scope.reason}已导入的文档有：\n{listed}",
+                          notes=[f"candidates: {', '.join(scope.candidates)}"])
+        if scope.status == "refused":
+            return Answer(question, "refused", scope.reason)
+        doc_id = scope.doc_id
         info = next(d for d in docs if d.doc_id == doc_id)
-        other = other_year_doc(question, info, docs)
+        other = other_year_doc(q, info, docs)
         if other is not None:
-            compared = across_years(question, info, other, self.store)
+            compared = across_years(question, q, info, other, self.store)
             if compared is not None:
                 return compared
         cat = catalog_for(self.store.load(doc_id))
         if ctx.doc_id != doc_id:
             ctx = Context(doc_id)
         mention = org_mention(scope_text, info, docs)     # "江苏省人民检察院的培训费": 检察 is no item here
-        plans = make_plans(normalised.replace(mention, " ", 1) if mention else question,
-                           cat, ctx, self.search)
+        plans = make_plans(q.replace(mention, " ", 1) if mention else q, cat, ctx, self.search)
         results = [self._run(p, cat) for p in plans]
         if (self.llm_planner is not None and plans[0].status == "answered"
                 and all(r.status != "answered" for r in results)):

@@ -22,7 +22,8 @@ from pydantic import BaseModel, Field, ValidationError
 
 from app.answer.catalog import Catalog
 from app.answer.contract import Answer
-from app.answer.plan import OPS, Item, Plan
+from app.answer.linking import Item
+from app.answer.plan import OPS, Plan
 from ingest.errors import SettingsError
 
 PLAN_PROMPT = """你是预算问答系统的“问题解析器”。只输出一个 JSON 对象，不要回答问题，不要输出任何数字结果。

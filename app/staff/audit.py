@@ -280,7 +280,7 @@ class Auditor:
                 self.add("narrative.unfunded", "error",
                          f"说明称“{m.group(0)}”，但{fig.table}“{fig.row}”安排了 {fig.value} 万元",
                          [f"{b.source(m.start())}", fig.where], expected=fig.value, stated="未安排")
-        for m in re.finditer(rf"(?P<name>[^，。；;,：:\d.]+?)(?<![\d.])(?P<amt>0(?:\.0+)?)万元", b.text):
+        for m in re.finditer(r"(?P<name>[^，。；;,：:\d.]+?)(?<![\d.])(?P<amt>0(?:\.0+)?)万元", b.text):
             name = clean_name(m.group("name"), self.doc.org)
             fig = self.res.resolve(name, ctx) if ctx == "sangong" else None
             if fig is not None and fig.value > 0:

@@ -1,5 +1,4 @@
 """The PDF reader's table assembly on hand-made lines (no PDF needed): where tables continue."""
-from decimal import Decimal
 
 from ingest.grid import Grid
 from ingest.pdf import Line, _assemble

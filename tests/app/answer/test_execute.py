@@ -2,14 +2,16 @@
 from decimal import Decimal
 
 from app.answer.contract import round_half_up
-from app.answer.execute import convert, execute, fmt
+from app.answer.execute import execute
+from app.answer.figures import convert, fmt
+from app.answer.normalize import normalise_question
 from app.answer.plan import Context, make_plans
 
 D = Decimal
 
 
 def run(question, catalog):
-    [plan] = make_plans(question, catalog, Context())
+    [plan] = make_plans(normalise_question(question), catalog, Context())
     return execute(plan, catalog)
 
 

@@ -1,0 +1,249 @@
+"""Operations over the narrative (情况说明): a stated figure (人数, 车辆, 补助标准 …), a stated
+change from last year and its reason, last year's figure derived from them. Every figure is cited
+to its paragraph.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from app.answer.catalog import Catalog, Change, Fact
+from app.answer.contract import round_half_up
+from app.answer.figures import (
+    Figure,
+    NotAnswerable,
+    Result,
+    cell_figure,
+    convert,
+    fmt,
+    item_figure,
+    rounded,
+)
+from app.answer.linking import Item
+from app.answer.plan import Plan
+
+HEADCOUNT_UNITS = ("人", "名")
+
+
+def _bigrams(text: str) -> set[str]:
+    """Character bigrams within each stretch of words (none across a space or a punctuation mark:
+    "占用 房屋价值" has no 用房)."""
+    out: set[str] = set()
+    for t in re.split(r"[\s，。、：:；;（）()“”]+", text):
+        t = re.sub(r"[\d.%]", "", t)
+        out |= {t[i:i + 2] for i in range(len(t) - 1)}
+    return out
+
+
+STOP_BIGRAMS = {"多少", "是多", "少钱", "有多", "多少人", "一下", "请问", "单位", "预算"}
+
+
+STOP_CHARS = set("的是有多少几个吗呢请问一下单位预算")
+
+
+
+def best_fact(cat: Catalog, words: str, context: list[str], units: tuple[str, ...] | None,
+              min_cover: float = 0.5) -> Fact | None:
+    """The narrative figure the words ask about: words matched in the clause before the figure
+    count most (those right before it more), words after it less; rare words more than common."""
+    facts = [f for f in cat.facts if (units is None or f.unit in units) and not f.in_reason]
+    if not facts:
+        return None
+    df = Counter(b for f in cat.facts for b in _bigrams(f.before + f.unit + f.after) | set(f.before + f.after))
+    n = len(cat.facts)
+    q = _bigrams(words) - STOP_BIGRAMS
+    chars = {c for c in re.sub(r"[\s\d.，。、：:；;（）()“”%?？]", "", words)} - STOP_CHARS
+
+    def idf(token: str) -> float:
+        return math.log(1 + n / (df[token] or 1))
+
+    def score(f: Fact) -> float:
+        near, far = f.before[-6:], f.before[:-6]
+        s = 1.5 * sum(idf(b) for b in q & _bigrams(near + f.unit))
+        s += sum(idf(b) for b in q & (_bigrams(far) - _bigrams(near)))
+        s += 0.3 * sum(idf(b) for b in q & _bigrams(f.after))
+        s += 0.8 * sum(idf(b) for b in q & (_bigrams(f.lead) - _bigrams(f.before)))
+        s += 0.4 * sum(idf(c) for c in chars & set(f.before + f.unit + f.after + f.lead))
+        if context:
+            pos = f.sentence.find(f.before) if f.before else len(f.sentence)
+            if any(c and c in f.sentence[: pos + len(f.before)] for c in context):
+                s += 3
+        return s
+
+    content = {b for b in q if not (set(b) & STOP_CHARS)}
+
+    def names_it(f: Fact) -> bool:
+        """The figure's own label says what the question asks: with the unit asked for (几辆, 多少人,
+        价值), one shared word is enough; otherwise the label must cover half the question's words."""
+        if any(c and c in f.sentence for c in context):
+            return True
+        heading = cat.doc.sections[f.section].path[-1] if f.section < len(cat.doc.sections) and \
+            cat.doc.sections[f.section].path else ""
+        label = _bigrams(f.before + f.unit + f.after + f.lead) | _bigrams(heading)   # (三) 国有资产占用使用情况
+        if units is not None and "万元" not in units and min_cover <= 0.5:   # a specific unit was asked
+            return bool(q & label) or len(chars & set(f.before[-6:])) >= 2
+        return bool(content) and len(content & label) >= min_cover * len(content)
+
+    ranked = sorted((f for f in facts if names_it(f)), key=lambda f: (-score(f), f.section))
+    if not ranked:
+        return None
+    top = ranked[0]
+    return top if score(top) >= 2.5 else None
+
+
+def _change_score(ch: Change, labels: list[str]) -> int:
+    best = 0
+    for label in labels:
+        if not label:
+            continue
+        if ch.item == label:
+            best = max(best, 4)
+        elif ch.item.endswith(label) or label.endswith(ch.item) and len(ch.item) >= 2:
+            best = max(best, 3)
+        elif label in ch.item:
+            best = max(best, 2)
+    return best
+
+
+def find_change(cat: Catalog, item: Item | None, words: str) -> Change | None:
+    if item is not None:
+        labels = [item.label.split("·")[0]] + [cat.doc.table(r.table).rows[r.row].label for r in item.refs]
+        primary = cat.value(item.refs[0]) if item.refs else None
+        scored = [(_change_score(ch, labels), ch.current == primary, -k, ch) for k, ch in enumerate(cat.changes)]
+        scored = [s for s in scored if s[0] > 0]
+        if scored:
+            return max(scored, key=lambda s: s[:3])[3]
+        return None
+    q = _bigrams(words) - STOP_BIGRAMS
+    scored = [(len(q & _bigrams(ch.item)), -k, ch) for k, ch in enumerate(cat.changes)]
+    scored = [s for s in scored if s[0] >= 2]
+    return max(scored, key=lambda s: s[:2])[2] if scored else None
+
+
+def headcount(cat: Catalog, which: str) -> Fact | None:
+    return best_fact(cat, which + "人数", [], HEADCOUNT_UNITS)
+
+
+def _stated_change(plan: Plan, cat: Catalog, missing: str) -> tuple[Item | None, Change, str]:
+    """The item, the narrative's year-on-year statement about it, and how to name it."""
+    item = next((i for i in plan.items if i.refs), None)
+    ch = find_change(cat, item, plan.words)
+    if ch is None:
+        raise NotAnswerable(missing.format(item.label if item else "该项"))
+    return item, ch, item.label.split("·")[0] if item else ch.item
+
+
+def _yoy(plan: Plan, cat: Catalog, res: Result) -> None:
+    item, ch, label = _stated_change(plan, cat, "文档没有说明{}与上年相比的变化。")
+    sec = (ch.section,)
+    current = None
+    if item is not None:
+        current = item_figure(cat, item)
+        res.figures.append(current)
+        res.cited_cells.append(item.refs[0])
+    change = None
+    if ch.change is not None:
+        change = Figure(f"{label}比上年{'增加' if ch.change >= 0 else '减少'}", abs(ch.change), "万元", sections=sec)
+        res.figures.append(change)
+    pct = None
+    if ch.percent is not None:
+        pct = Figure(f"{label}比上年{'增长' if ch.percent >= 0 else '下降'}", abs(ch.percent), "%", sections=sec)
+    else:       # the narrative gives the amount only: the rate is our arithmetic over it
+        now = ch.current if ch.current is not None else (
+            convert(cat.value(item.refs[0]), cat.doc.table(item.refs[0].table).unit, "万元")[0] if item else None)
+        if now is not None and now - ch.change != 0:
+            rate = round_half_up(abs(ch.change) / (now - ch.change) * 100)
+            pct = Figure(f"{label}比上年{'增长' if ch.change >= 0 else '下降'}", rate, "%", change.cells, sec)
+            res.calculation = f"{fmt(abs(ch.change), '万元')} ÷ ({fmt(now, '万元')} {'−' if ch.change >= 0 else '+'} " \
+                              f"{fmt(abs(ch.change), '万元')}) = {fmt(rate, '%')}%"
+    if pct is not None:
+        res.figures.append(pct)
+    res.cited_sections.append(ch.section)
+    res.quote = ch.sentence
+    res.extra = {"change": ch, "label": label, "change_fig": change, "pct_fig": pct, "current": current}
+
+
+def _prior(plan: Plan, cat: Catalog, res: Result) -> None:
+    item, ch, label = _stated_change(plan, cat, "文档没有上年的{}，也没有可以推算的增减额。")
+    if ch.change is None:       # a rounded percentage only: no exact prior figure to derive
+        raise NotAnswerable(f"文档没有上年的{label}，只说明了增减的百分比。")
+    if ch.current is not None:
+        current = Figure(f"本年{label}", ch.current, "万元", sections=(ch.section,))
+    else:
+        current = cell_figure(cat, item.refs[0], label=f"本年{label}")
+        res.cited_cells.append(item.refs[0])
+    prior = current.value - ch.change
+    sign = "+" if ch.change < 0 else "−"
+    res.figures = [current, Figure("比上年" + ("减少" if ch.change < 0 else "增加"), abs(ch.change), "万元",
+                                   sections=(ch.section,)),
+                   Figure(f"上年{label}", rounded(prior, "万元"), "万元", current.cells, (ch.section,))]
+    res.cited_sections.append(ch.section)
+    res.quote = ch.sentence
+    res.calculation = f"{fmt(current.value, '万元')} {sign} {fmt(abs(ch.change), '万元')} = {fmt(prior, '万元')} 万元"
+
+
+def _why(plan: Plan, cat: Catalog, res: Result) -> None:
+    item = next((i for i in plan.items if i.refs), None)
+    ch = find_change(cat, item, plan.words)
+    if ch is not None and ch.reason:
+        res.quote = ch.reason
+        res.cited_sections.append(ch.section)
+        res.extra = {"label": item.label.split("·")[0] if item else ch.item, "change": ch}
+        return
+    labels = [item.label] if item else []
+    for k, s in enumerate(cat.doc.sections):
+        if "原因" in s.text and any(lab in s.text for lab in labels):
+            res.quote = s.text
+            res.cited_sections.append(k)
+            res.extra = {"label": labels[0], "change": None}
+            return
+    raise NotAnswerable("文档没有说明这一项的原因。")
+
+
+FACT_UNITS_FOR = (                 # explicit measure words first, then the subject's usual unit
+    (r"几家|多少家", ("家",)),
+    (r"几辆|多少辆|辆车", ("辆",)),
+    (r"平方米|面积", ("平方米",)),
+    (r"多少人|几人|几个人|多少个人|人数|几名|多少名|多少位|几位|人有多少|人员有多少", ("人", "名")),
+    (r"几个|多少个", ("个",)),
+    (r"标准", ("元/月/人", "元/人/月", "元")),
+    (r"价值|多少钱|金额|资金|经费|费用|万元|钱", ("万元", "元")),
+    (r"在职|退休|离休|编制", ("人", "名")),
+    (r"科室|机构", ("个",)),
+    (r"车辆", ("辆",)),
+    (r"房屋", ("平方米",)),
+)
+COUNT_ASKED = FACT_UNITS_FOR[:4]   # what a question asks to count: an answer needs one of its units
+
+
+def _fact(plan: Plan, cat: Catalog, res: Result) -> None:
+    units = None
+    q = plan.words
+    for pattern, us in FACT_UNITS_FOR:
+        if re.search(pattern, plan.text or q):
+            units = us
+            break
+    context = []
+    for item in plan.items:
+        context.append(item.label)
+    fact = best_fact(cat, q + " " + " ".join(context), context, units)
+    if fact is None and units is None:
+        fact = best_fact(cat, q, context, ("万元", "元"))
+    if fact is None:
+        raise NotAnswerable("文档中没有找到这方面的说明。")
+    res.figures = [Figure(fact_label(fact, cat.doc.org), fact.value, fact.unit, sections=(fact.section,))]
+    res.cited_sections = [fact.section]
+    res.quote = fact.sentence
+
+
+def fact_label(fact: Fact, org: str) -> str:
+    """'3.办公家具价值' → '办公家具价值'; '下设' + '科室' → '下设科室'."""
+    before = fact.before.split("其中")[-1]
+    for k in range(len(org), 3, -1):          # the clause may start inside the unit's name
+        if before.startswith(org[-k:]):
+            before = before[k:]
+            break
+    before = re.sub(r"^[\d.、]+|^[（(][一二三四五六七八九十\d]+[)）]", "", before).strip("：: =≥≤<>")
+    label = before + (fact.after if len(fact.after) <= 6 else "")
+    return label or fact.after or "数值"
