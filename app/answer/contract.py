@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 STATUSES = ("answered", "refused", "clarify")
-CONTRACT_KEYS = ("question", "status", "answer", "values", "citations", "calculation", "verified", "notes")
+CONTRACT_KEYS = ("question", "status", "answer", "values", "citations", "reading", "calculation", "verified", "notes")
 
 
 def round_half_up(v: Decimal, places: int = 2) -> Decimal:
@@ -46,6 +46,25 @@ class Citation:
         return " › ".join(x for x in (head, self.row, self.column) if x)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How a question was read: the document (unit, year, kind), the table, row(s), column and
+    operation that were computed. The answer text's first line says it; the contract carries it."""
+    doc: str
+    org: str = ""
+    year: int | None = None
+    kind: str = ""                        # 预算 | 决算
+    table: str = ""                       # the primary table ("" when read from the narrative)
+    title: str = ""                       # its title
+    rows: tuple[str, ...] = ()            # row labels as the table prints them
+    column: str = ""                      # column header path's last part ("合计", "上级补助收入" …)
+    op: str = "lookup"                    # lookup | sum | diff | share | … (app.answer.plan.OPS)
+
+    def to_dict(self) -> dict:
+        return {"doc": self.doc, "org": self.org, "year": self.year, "kind": self.kind, "table": self.table,
+                "title": self.title, "rows": list(self.rows), "column": self.column, "op": self.op}
+
+
 @dataclass
 class Answer:
     question: str
@@ -58,6 +77,8 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     doc: str = ""                         # the document answered from ("" when none)
     chart: dict | None = None             # {"kind": "bar"|"pie", "labels": [...], "values": [...], "unit": ...}
+    reading: Reading | None = None        # how the question was read (every answered answer has one)
+    options: list[str] = field(default_factory=list)   # clarify: questions the user can send back as they are
 
     def __post_init__(self):
         if self.status not in STATUSES:
@@ -67,5 +88,6 @@ class Answer:
         return {"question": self.question, "status": self.status, "answer": self.answer,
                 "values": [v.to_dict() for v in self.values],
                 "citations": [c.to_dict() for c in self.citations],
+                "reading": self.reading.to_dict() if self.reading else None,
                 "calculation": self.calculation, "verified": self.verified, "notes": list(self.notes),
-                "doc": self.doc, "chart": self.chart}
+                "doc": self.doc, "chart": self.chart, "options": list(self.options)}

@@ -60,17 +60,32 @@ class CitationOut(BaseModel):
     source: str
 
 
+class ReadingOut(BaseModel):
+    doc: str
+    org: str
+    year: int | None
+    kind: str
+    table: str
+    title: str
+    rows: list[str]
+    column: str
+    op: str
+
+
 class AnswerOut(BaseModel):
     question: str
     status: str = Field(description="answered | refused | clarify")
     answer: str = Field(description="Chinese markdown")
     values: list[ValueOut]
     citations: list[CitationOut]
+    reading: ReadingOut | None = Field(description="how the question was read: unit, year, table, rows, column, "
+                                                   "operation (every answered answer has one)")
     calculation: str | None
     verified: bool
     notes: list[str]
     doc: str
     chart: dict | None
+    options: list[str] = Field(description="clarify: questions the user can send back as they are")
 
 
 class DocumentOut(BaseModel):

@@ -3,7 +3,7 @@ import pytest
 
 from app.answer.contract import CONTRACT_KEYS
 
-KEYS = set(CONTRACT_KEYS) | {"doc", "chart"}
+KEYS = set(CONTRACT_KEYS) | {"doc", "chart", "options"}
 
 
 @pytest.fixture(scope="module")
