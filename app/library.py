@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.settings import Settings
+from index.store import Store
 from ingest.document import read_document
 from ingest.errors import IncompleteDocument, ParseError
 from ingest.model import BudgetDocument
-from index.store import Store
 
 SOURCE_SUFFIXES = (".txt", ".pdf")
 

@@ -18,8 +18,9 @@ def register(sub) -> None:
 
 def cmd_serve(args) -> int:
     import uvicorn
+
     from app.web.api import create_server
-    from app.web.page import open_service
+    from app.web.service import open_service
     start = time.perf_counter()
     service = open_service(Settings.from_env(args.data_dir), sample=not args.no_sample)
     app = create_server(service)

@@ -11,7 +11,14 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from app.staff.audit_figures import Figure, Resolver, clean_name, context_of, half_up, places_of
+from app.staff.audit_figures import (
+    Figure,
+    Resolver,
+    clean_name,
+    context_of,
+    half_up,
+    places_of,
+)
 from ingest.model import BudgetDocument, Section
 
 SEVERITIES = ("error", "warning", "note")

@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
-from app.web.page import MAX_QUESTION, EngineService
+from app.web.page import MAX_QUESTION
+from app.web.service import EngineService
 from ingest.errors import BudgetQAError, UnknownDocument
 
 log = logging.getLogger(__name__)
@@ -176,6 +177,7 @@ def create_api(service: EngineService) -> FastAPI:
 def create_server(service: EngineService) -> FastAPI:
     """The API with the Gradio page mounted at /."""
     import gradio as gr
+
     from app.web.page import CSS, create_app
     api = create_api(service)
     # local fonts only: the default theme fonts come from Google, which an offline machine cannot reach

@@ -4,9 +4,22 @@ from decimal import Decimal
 
 import pytest
 
-from eval.score import (INCOMPLETE, MISSED, NOT_REFUSED, RIGHT, WRONG_FIGURE, WRONG_STATUS, EvalReport,
-                        ExpectedValue, GoldFileError, load_questions, normalised, parse_question, score_answer,
-                        score_answers)
+from eval.score import (
+    INCOMPLETE,
+    MISSED,
+    NOT_REFUSED,
+    RIGHT,
+    WRONG_FIGURE,
+    WRONG_STATUS,
+    EvalReport,
+    ExpectedValue,
+    GoldFileError,
+    load_questions,
+    normalised,
+    parse_question,
+    score_answer,
+    score_answers,
+)
 
 
 def q(expect, kind="lookup", qid="q1"):

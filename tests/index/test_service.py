@@ -4,10 +4,10 @@ from decimal import Decimal
 import pytest
 
 from app.settings import Settings
-from ingest.errors import IndexMismatch
 from index.chunks import chunk_document
 from index.search import Filters, Hit, rrf
 from index.service import index_documents, searcher
+from ingest.errors import IndexMismatch
 from tests.index.conftest import DOC_ID, ingest_sample
 
 

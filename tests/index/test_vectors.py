@@ -2,9 +2,14 @@ from types import SimpleNamespace
 
 import pytest
 
+from index.vectors import (
+    BudgetQAEmbeddingFunction,
+    client_for,
+    open_collection,
+    reset_collection,
+    where_clause,
+)
 from ingest.errors import IndexMismatch
-from index.vectors import (BudgetQAEmbeddingFunction, client_for, open_collection, reset_collection,
-                           where_clause)
 
 
 def _client(tmp_path):
@@ -58,6 +63,7 @@ def test_langchain_chroma_retriever_uses_our_embedder_and_filters(hash_index):
 
 def test_unreachable_chroma_server_names_the_setting(tmp_path):
     import socket
+
     from ingest.errors import SettingsError
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

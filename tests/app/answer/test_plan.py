@@ -1,8 +1,8 @@
 """The planner: operation detection and linking of words to cells."""
 import pytest
 
-from app.answer.normalize import normalise_question
 from app.answer.linking import link_items
+from app.answer.normalize import normalise_question
 from app.answer.plan import Context, detect_op, guard, make_plans
 
 

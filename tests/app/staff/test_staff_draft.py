@@ -3,7 +3,8 @@ placeholders unless last year's document is given."""
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal as D
+from decimal import ROUND_HALF_UP
+from decimal import Decimal as D
 
 import pytest
 
@@ -83,8 +84,8 @@ def test_diff_shows_the_source_narratives_real_differences(sample_doc):
 @pytest.mark.parametrize("part", PARTS)
 def test_cli_draft_each_part(sample_doc, part, tmp_path, capsys):
     from app.cli import main
-    from index.store import Store
     from app.settings import Settings
+    from index.store import Store
     settings = Settings.from_env(str(tmp_path))
     Store(settings.store_path).save(sample_doc)
     assert main(["--data-dir", str(tmp_path), "draft", sample_doc.doc_id, "--part", part]) == 0
@@ -94,9 +95,10 @@ def test_cli_draft_each_part(sample_doc, part, tmp_path, capsys):
 
 def test_cli_audit_formats(sample_doc, tmp_path, capsys):
     import json
+
     from app.cli import main
-    from index.store import Store
     from app.settings import Settings
+    from index.store import Store
     Store(Settings.from_env(str(tmp_path)).store_path).save(sample_doc)
     assert main(["--data-dir", str(tmp_path), "audit", sample_doc.doc_id, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -21,7 +21,7 @@ def web_data_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def service(web_data_dir):
     from app.settings import Settings
-    from app.web.page import open_service
+    from app.web.service import open_service
     return open_service(Settings.from_env(web_data_dir))
 
 

@@ -9,6 +9,7 @@ KEYS = set(CONTRACT_KEYS) | {"doc", "chart", "options"}
 @pytest.fixture(scope="module")
 def client(service):
     from fastapi.testclient import TestClient
+
     from app.web.api import create_api
     with TestClient(create_api(service), raise_server_exceptions=False) as c:
         yield c
@@ -100,6 +101,7 @@ def test_unknown_route_is_json_404(client):
 
 def test_gradio_page_is_mounted_beside_the_api(service):
     from fastapi.testclient import TestClient
+
     from app.web.api import create_server
     with TestClient(create_server(service)) as c:
         assert c.get("/api/health").status_code == 200

@@ -4,8 +4,16 @@ from decimal import Decimal
 import pytest
 
 from app.answer.contract import Answer, Citation, Value
-from app.web.page import (MARK, answer_messages, chart_frame, cited_rows, escape_text, evidence_caption,
-                     evidence_table, safe_markdown)
+from app.web.page import (
+    MARK,
+    answer_messages,
+    chart_frame,
+    cited_rows,
+    escape_text,
+    evidence_caption,
+    evidence_table,
+    safe_markdown,
+)
 
 XSS = "<img src=x onerror=alert(1)>"
 CAR = Citation("hejing-shebao-2025", "表10", "财政拨款“三公”经费支出情况表", "公务用车运行费", "合计", "line 721")
@@ -90,6 +98,7 @@ def test_handlers_keep_one_conversation_per_session(service):
 
 def test_handlers_refuse_overlong_questions(service):
     import gradio as gr
+
     from app.web.page import ChatHandlers
     with pytest.raises(gr.Error):
         ChatHandlers(service).ask("问" * 10_000, [], None, [], None)

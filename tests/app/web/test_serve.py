@@ -20,7 +20,7 @@ def test_importing_the_web_modules_does_no_work():
 
 def test_sample_is_ingested_once(tmp_path):
     from app.settings import Settings
-    from app.web.page import ensure_sample, open_service
+    from app.web.service import ensure_sample, open_service
     service = open_service(Settings.from_env(tmp_path))
     assert [d.doc_id for d in service.documents()] == ["hejing-shebao-2025"]
     before = (tmp_path / "budgetqa.sqlite").stat().st_mtime_ns
