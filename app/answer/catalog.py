@@ -46,7 +46,7 @@ _PERCENT = r"(?P<pdir>增长|下降|增加|减少)\s*-?\s*(?P<pct>\d+(?:\.\d+)?)
 YOY = re.compile(r"(?:(?:比|较)(?:上年|上一年度?|去年|20\d{2}\s*年)?(?:度)?(?:预算执行数|预算数|预算|执行数)?|"
                  r"与(?:上年|20\d{2}\s*年)(?:预算)?相比)\s*(?P<dir>增加|减少)了?\s*" + _AMOUNT +
                  r"(?:[，,]?\s*" + _PERCENT + r")?|(?P<bdir>增加|减少)\s*(?P<bchg>\d[\d,]*(?:\.\d+)?)\s*万元[，,]?\s*"
-                 r"(?P<bpdir>增长|下降)\s*-?\s*(?P<bpct>\d+(?:\.\d+)?)\s*%|(?P<flat>(?:与|和)(?:上年|20\d{2}\s*年)(?:预算)?持平)"
+                 r"(?P<bpdir>增长|下降)\s*-?\s*(?P<bpct>\d+(?:\.\d+)?)\s*%|(?P<flat>(?:与|和)(?:上年|20\d{2}\s*年)(?:预算数?)?(?:持平|相等|相同|一致|不变))"
                  r"|(?:比|较)(?:上年|上一年度?|去年|20\d{2}\s*年)(?:度)?(?:预算执行数|预算数|预算|执行数)?\s*"
                  r"(?P<cdir>增加|减少|增长|下降)了?\s*(?P<cpct>\d+(?:\.\d+)?)\s*%")
 
@@ -54,6 +54,8 @@ YOY = re.compile(r"(?:(?:比|较)(?:上年|上一年度?|去年|20\d{2}\s*年)?(
 def _dec(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 CLAUSE_BREAK = re.compile(r"[，。；：:,;！？]")
+LIST_BREAK = re.compile(r"[、，。；：:,;！？]|和|及|以及")
+COUNTED = ("个", "辆", "家", "名", "项", "台", "套", "户")      # measure words: the noun after them is counted
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,11 @@ def _facts(sections: tuple[Section, ...]) -> list[Fact]:
                 start = max((b.end() for b in CLAUSE_BREAK.finditer(sentence, 0, m.start())), default=0)
                 end_match = CLAUSE_BREAK.search(sentence, m.end())
                 end = end_match.start() if end_match else len(sentence)
+                if m.group(2) in COUNTED and re.match(r"[\u4e00-\u9fff]", sentence[m.end():m.end() + 1]):
+                    # "27个内设机构、1个下属事业单位和1个派出机构": each count names what follows it
+                    start = max([start] + [b.end() for b in LIST_BREAK.finditer(sentence, start, m.start())])
+                    nxt = LIST_BREAK.search(sentence, m.end(), end)
+                    end = nxt.start() if nxt else end
                 before = sentence[start:m.start()].strip()[-20:]
                 if (re.search(r"\d\s*$", before) or re.search(r"^\s*[年日]", sentence[m.end(2):])
                         or (m.group(2) == "月" and before.endswith("年"))):

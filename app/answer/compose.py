@@ -7,6 +7,8 @@ from __future__ import annotations
 from app.answer.catalog import Catalog, CellRef
 from app.answer.contract import Answer, Citation, Value
 from app.answer.figures import Figure, Result, fmt
+from app.answer.reading import reading_line, reading_of
+from app.answer.text import escape_markdown
 
 
 def cite_cell(cat: Catalog, ref: CellRef) -> Citation:
@@ -82,6 +84,8 @@ def _text(res: Result, cat: Catalog) -> str:
         reason = f"主要原因：{ch.reason}。" if ch.reason else ""
         if change is None:          # the narrative states the percentage only
             return f"{head}比上年{'增长' if (ch.percent or 0) >= 0 else '下降'} **{_amount(pct)}**（据情况说明）。{reason}"
+        if ch.change == 0:
+            return f"{head}与上年预算持平（增减 **{_amount(change)}**，据情况说明）。{reason}"
         direction = "增加" if ch.change >= 0 else "减少"
         rate = ""
         if pct is not None:
@@ -95,7 +99,8 @@ def _text(res: Result, cat: Catalog) -> str:
         ch = x.get("change")
         what = f"{x['label']}比上年{'增加' if (ch.change if ch.change is not None else ch.percent) >= 0 else '减少'}" \
             if ch else x["label"]
-        return f"据情况说明，{what}的主要原因是：{res.quote.rstrip('。')}。"
+        amount = f" **{_amount(figs[0])}**" if figs else ""
+        return f"据情况说明，{what}{amount}的主要原因是：{res.quote.rstrip('。')}。"
     if op == "fact":
         f = figs[0]
         return f"据情况说明：{res.quote.strip()}（{f.label}：**{_amount(f)}**）"
@@ -103,19 +108,18 @@ def _text(res: Result, cat: Catalog) -> str:
 
 
 def compose(question: str, results: list[Result], cat: Catalog | None) -> Answer:
+    """The answer: every part answered, or — when any part was refused or not read — that, with the
+    parts that can be asked on their own offered back (a part answered alone would be taken for
+    the whole answer)."""
     answered = [r for r in results if r.status == "answered"]
-    if cat is None or not answered:
-        reason = next((r.reason for r in results if r.reason), "文档中没有找到相关信息。")
-        return Answer(question, "refused", f"{reason}文档中没有的内容，我不作推测。" if "推测" not in reason else reason,
-                      doc=cat.doc.doc_id if cat else "")
+    doc_id = cat.doc.doc_id if cat else ""
+    if cat is None or len(answered) < len(results):
+        return _not_answered(question, results, answered, doc_id)
     texts, values, citations, calcs, notes = [], [], [], [], []
     verified = True
     chart = None
     shown: list[tuple] = []
     for r in results:
-        if r.status != "answered":
-            notes.append(r.reason)
-            continue
         key = tuple((f.label, f.value, f.unit) for f in r.figures)
         if key not in shown:           # "哪个多？多多少？" — both parts give the same figures
             texts.append(_text(r, cat))
@@ -141,5 +145,31 @@ def compose(question: str, results: list[Result], cat: Catalog | None) -> Answer
             calcs.append(r.calculation)
         notes += [n for n in r.notes if n not in notes]
         chart = chart or r.chart
-    return Answer(question, "answered", "\n\n".join(t for t in texts if t), values, citations,
-                  "；".join(calcs) or None, verified, notes, doc=cat.doc.doc_id, chart=chart)
+    reading = reading_of(results[0], cat)
+    line = reading_line(reading, cat.doc.scope)
+    return Answer(question, "answered", "\n\n".join([line] + [t for t in texts if t]), values, citations,
+                  "；".join(calcs) or None, verified, notes, doc=doc_id, chart=chart, reading=reading)
+
+
+def _not_answered(question: str, results: list[Result], answered: list[Result], doc_id: str) -> Answer:
+    failed = [r for r in results if r.status != "answered"]
+    if not failed:
+        return Answer(question, "refused", "文档中没有找到相关信息。文档中没有的内容，我不作推测。", doc=doc_id)
+    first = failed[0]
+    options = list(dict.fromkeys(o for r in failed for o in r.options))
+    if len(results) > 1 and answered:
+        options += [_as_question(r.plan.text) for r in answered]
+    if first.status == "clarify" or (answered and options):
+        reason = first.reason or "这个问题我没有完全读懂。"
+        listed = "".join(f"\n- {escape_markdown(o)}" for o in options)
+        ask = "您可以这样问：" if options else "请换一种说法，说清楚是哪一张表、哪一项、哪一列。"
+        return Answer(question, "clarify", f"{reason}{ask}{listed}", doc=doc_id, options=options,
+                      notes=[r.reason for r in failed[1:] if r.reason])
+    reason = first.reason or "文档中没有找到相关信息。"
+    text = reason if "推测" in reason else f"{reason}文档中没有的内容，我不作推测。"
+    return Answer(question, "refused", text, doc=doc_id)
+
+
+def _as_question(text: str) -> str:
+    text = (text or "").strip(" ，,")
+    return text if text.endswith(("？", "?")) else f"{text}？"

@@ -10,6 +10,7 @@ asked for a plan only when the rules find nothing to link (see app/answer/llm.py
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from app.answer.across import across_units, across_years
@@ -20,17 +21,43 @@ from app.answer.execute import execute
 from app.answer.figures import Result
 from app.answer.normalize import normalise_question
 from app.answer.plan import Context, Plan, guard, make_plans
+from app.answer.reading import judge
 from app.answer.scope import (
-    OTHER_YEAR,
-    org_mention,
+    YEAR,
     other_year_doc,
     resolve_scope,
+    romanised_names,
     wants_across_units,
 )
+from app.answer.text import escape_markdown
 from app.settings import Settings
 from index.store import DocumentInfo, Store
 
 MAX_QUESTION = 500
+MAX_OPTIONS = 6
+
+
+def _without(q: str, words) -> str:
+    """``q`` with the words that named the unit taken out (each once)."""
+    for w in words:
+        q = q.replace(w, " ", 1)
+    return q
+
+
+BARE = re.compile(r"那么|那|还有|另外|再问|再看|回到|同一年|同年|那一年|这一年|当年|的|呢|吗|又|是多少|多少|怎么样|如何|"
+                  r"情况|and|what|about|that|year|its|it|[\s？?。，,！!]")
+
+
+def _bare(text: str) -> bool:
+    """Nothing but a follow-up's shell ("2018年的呢？", "同一年的呢？") once the unit is taken out."""
+    return not re.search(r"[\u4e00-\u9fff]", BARE.sub("", YEAR.sub("", text)))
+
+
+def _topic(text: str) -> str:
+    """A question part without its year and follow-up words: what a later turn may ask again about
+    another unit or year ("江苏省检察院2019年的呢？")."""
+    text = YEAR.sub(" ", text or "")
+    return re.sub(r"^\s*(?:那么|那|还有|另外|再问|再看)|[呢吗？?。]+\s*$", "", text).strip()
 
 
 class LazySearch:
@@ -54,6 +81,7 @@ class Conversation:
     """State kept between turns of one conversation (the CLI session, a browser session)."""
     doc_id: str | None = None
     context: Context = field(default_factory=Context)
+    recent: tuple[str, ...] = ()          # the documents answered from, latest last
 
 
 class Engine:
@@ -62,6 +90,8 @@ class Engine:
         self.settings = settings
         self.llm_planner = llm_planner
         self.search = search          # hybrid search(query, k, filters) for words the rules cannot link
+        self._label_key: tuple = ()
+        self._label_set: frozenset[str] = frozenset()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Engine":
@@ -75,51 +105,80 @@ class Engine:
         return self.store.documents()
 
     def ask(self, question: str, doc: str | None = None, conversation: Conversation | None = None) -> Answer:
+        """Answer ``question`` about the picked document ``doc`` (or the one the question or the
+        conversation names). Every answer states its reading; a question not fully read is clarify."""
         conv = conversation if conversation is not None else Conversation()
         question = (question or "").strip()
         if len(question) > MAX_QUESTION:
             return Answer(question[:MAX_QUESTION], "refused", f"问题太长（超过 {MAX_QUESTION} 个字），请简短提问。")
-        q = normalise_question(question)           # once: every stage below reads the normalised question
-        refusal = guard(q, question, follow_up=bool(conv.context.items))
+        docs = self.store.documents()
+        q = romanised_names(normalise_question(question), docs)   # once: every stage reads this form
+        refusal = guard(q, question, bool(conv.context.items or conv.context.topic), self._labels(docs))
         if refusal is not None:
             return Answer(question, "refused", refusal.reason)
-        docs = self.store.documents()
-        ctx = conv.context
         if len(docs) > 1 and not doc and wants_across_units(q):
             return across_units(question, q, docs, self.store)
-        scope_text = OTHER_YEAR.sub("", q)
-        scope = resolve_scope(scope_text, docs, doc or conv.doc_id, ctx.doc_id)
-        if scope.status == "clarify":
-            labels = {d.doc_id: d.label for d in docs}
-            listed = "\n".join(f"- {labels[c]}（{c}）" for c in scope.candidates)
-            return Answer(question, "clarify", f"{scope.reason}已导入的文档有：\n{listed}",
-                          notes=[f"candidates: {', '.join(scope.candidates)}"])
-        if scope.status == "refused":
-            return Answer(question, "refused", scope.reason)
-        doc_id = scope.doc_id
-        info = next(d for d in docs if d.doc_id == doc_id)
+        scope = resolve_scope(q, docs, picked=doc, last=conv.doc_id, labels=self._labels(docs), recent=conv.recent)
+        if scope.status != "answered":
+            if not _bare(_without(q, scope.mentions)):      # a later "…的呢？" asks this again
+                conv.context = replace(conv.context, items=(), topic=_topic(_without(q, scope.mentions)))
+            return self._scope_answer(question, q, scope, docs)
+        info = next(d for d in docs if d.doc_id == scope.doc_id)
         other = other_year_doc(q, info, docs)
         if other is not None:
             compared = across_years(question, q, info, other, self.store)
             if compared is not None:
                 return compared
-        cat = catalog_for(self.store.load(doc_id))
-        if ctx.doc_id != doc_id:
-            ctx = Context(doc_id)
-        mention = org_mention(scope_text, info, docs)     # "江苏省人民检察院的培训费": 检察 is no item here
-        plans = make_plans(q.replace(mention, " ", 1) if mention else q, cat, ctx, self.search)
-        results = [self._run(p, cat) for p in plans]
+        cat = catalog_for(self.store.load(info.doc_id))
+        text = _without(q, scope.mentions)        # "江苏省人民检察院的培训费": 检察 is no item here
+        if conv.context.topic and _bare(text):    # "江苏省检察院2019年的呢？": the last question, asked here
+            text = conv.context.topic
+        ctx = self._context(conv.context, info.doc_id, cat, new_unit=bool(scope.mentions))
+        plans = make_plans(text, cat, ctx, self.search)
+        results = [judge(self._run(p, cat), cat, scope.mentions) for p in plans]
         if (self.llm_planner is not None and plans[0].status == "answered"
                 and all(r.status != "answered" for r in results)):
             plans = self.llm_planner.plan(question, cat, plans)
-            results = [self._run(p, cat) for p in plans]
+            results = [judge(self._run(p, cat), cat, scope.mentions) for p in plans]
         answer = compose(question, results, cat)
         if self.llm_planner is not None and answer.status == "answered" and self.llm_planner.phrase_enabled:
             answer = self.llm_planner.phrase(answer)
         last = next((p for p in reversed(plans) if p.items), None)
-        conv.doc_id = doc_id if doc is None and conv.doc_id is None and len(docs) > 1 else conv.doc_id
-        conv.context = Context(doc_id, last.items if last else ctx.items, last.op if last else ctx.op)
+        conv.doc_id = info.doc_id
+        conv.recent = tuple(d for d in conv.recent if d != info.doc_id)[-9:] + (info.doc_id,)
+        conv.context = Context(info.doc_id, last.items if last else (), last.op if last else plans[-1].op,
+                               _topic(" ".join(p.text for p in plans)))
         return answer
+
+    def _labels(self, docs: list[DocumentInfo]) -> frozenset[str]:
+        """Row and item names of the loaded documents (a 科目 named 法院 is no unit)."""
+        key = tuple(sorted((d.doc_id, d.sha256) for d in docs))
+        if self._label_key != key:
+            labels: set[str] = set()
+            for d in docs:
+                labels |= {lab for lab in catalog_for(self.store.load(d.doc_id)).entries if not lab.isdigit()}
+            self._label_key, self._label_set = key, frozenset(labels)
+        return self._label_set
+
+    def _context(self, ctx: Context, doc_id: str, cat, new_unit: bool) -> Context:
+        """What this turn may inherit: the same document's context; in another document, the last
+        question's items read again there (its operation only when no new unit was named)."""
+        if ctx.doc_id == doc_id or not ctx.topic:
+            return ctx if ctx.doc_id == doc_id else Context(doc_id)
+        earlier = make_plans(ctx.topic, cat, Context(doc_id), None)
+        items = next((p.items for p in reversed(earlier) if p.items), ())
+        return Context(doc_id, items, None if new_unit else ctx.op, ctx.topic)
+
+    def _scope_answer(self, question: str, q: str, scope, docs: list[DocumentInfo]) -> Answer:
+        if scope.status == "refused":
+            return Answer(question, "refused", scope.reason)
+        labels = {d.doc_id: d for d in docs}
+        rest = _topic(_without(q, scope.mentions)) or q
+        options = [f"{labels[c].org}{labels[c].year}年{labels[c].scope}{labels[c].kind}：{rest}"
+                   for c in scope.candidates[:MAX_OPTIONS]]
+        listed = "\n".join(f"- {escape_markdown(labels[c].label)}" for c in scope.candidates)
+        return Answer(question, "clarify", f"{scope.reason}已导入的文档有：\n{listed}",
+                      notes=[f"candidates: {', '.join(scope.candidates)}"], options=options)
 
     @staticmethod
     def _run(plan: Plan, cat) -> Result:

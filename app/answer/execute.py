@@ -12,6 +12,7 @@ from decimal import Decimal
 from app.answer.catalog import Catalog, CellRef
 from app.answer.contract import round_half_up
 from app.answer.figures import (
+    TO_YUAN,
     Figure,
     NotAnswerable,
     Result,
@@ -38,13 +39,13 @@ from app.answer.plan import Plan
 def _alternatives(cat: Catalog, item: Item, primary: CellRef) -> tuple[list[str], list[CellRef]]:
     """Other tables giving a different figure under the same name: said in a note, and cited."""
     notes, cells = [], []
-    base = cat.value(primary)
-    seen = {base}
+    in_yuan = lambda ref: cat.value(ref) * TO_YUAN.get(cat.doc.table(ref.table).unit, Decimal(1))  # noqa: E731
+    seen = {in_yuan(primary)}
     for ref in item.refs[1:]:
         v = cat.value(ref)
-        if v in seen:
+        if in_yuan(ref) in seen:
             continue
-        seen.add(v)
+        seen.add(in_yuan(ref))
         t = cat.doc.table(ref.table)
         col = t.columns[ref.column]
         notes.append(f"“{item.label.split('·')[0]}”在{t.id}《{t.title}》中（{t.rows[ref.row].label} · {col}）"
@@ -249,6 +250,10 @@ def _share(plan: Plan, cat: Catalog, res: Result) -> None:
         raise NotAnswerable(f"{den.label}为 0，无法计算比例。")
     if plan.times:                     # "基本工资是奖金的几倍"
         times = round_half_up(cat.value(num_ref) / cat.value(den_ref))
+        if times < 1:                  # "A是B的几倍" with A smaller: which way was meant is not clear
+            res.status, res.reason = "clarify", "两项谁是谁的几倍不清楚（前一项比后一项小）："
+            res.options = [f"{num.label}是{den.label}的几倍？", f"{den.label}是{num.label}的几倍？"]
+            return
         res.figures = [num, den, Figure(f"{num.label}是{den.label}的倍数", times, "倍", (num_ref, den_ref))]
         res.cited_cells = [num_ref, den_ref]
         res.calculation = f"{fmt(num.value, num.unit)} ÷ {fmt(den.value, den.unit)} = {fmt(times, '%')} 倍"

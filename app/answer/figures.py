@@ -32,8 +32,9 @@ class Result:
     quote: str = ""                    # a narrative passage the answer rests on
     cited_cells: list[CellRef] = field(default_factory=list)
     cited_sections: list[int] = field(default_factory=list)
-    status: str = "answered"
+    status: str = "answered"           # answered | refused | clarify
     reason: str = ""
+    options: list[str] = field(default_factory=list)   # clarify: questions the user can send back
     extra: dict = field(default_factory=dict)
     chart: dict | None = None
 

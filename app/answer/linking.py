@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from app.answer.catalog import Catalog, CellRef
 from app.answer.normalize import apply_synonyms
+from app.answer.vocabulary import FILLER
 
 
 @dataclass(frozen=True)
@@ -48,28 +49,60 @@ def link_items(q: str, catalog: Catalog) -> tuple[list[Item], str]:
     return [item for _, item in found], rest.replace("　", " ")
 
 
+def _bigram_index(catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    """Character bigram → the labels (of four characters or more) that contain it; built once per
+    catalog, so a typo is looked up by its neighbours instead of compared with every label."""
+    key = (catalog.doc.doc_id, catalog.doc.sha256)
+    if key not in _BIGRAMS:
+        index: dict[str, set[str]] = {}
+        for label in catalog.entries:
+            if len(label) >= 4 and not label.isdigit():
+                for i in range(len(label) - 1):
+                    index.setdefault(label[i:i + 2], set()).add(label)
+        _BIGRAMS[key] = {b: tuple(sorted(ls)) for b, ls in index.items()}
+    return _BIGRAMS[key]
+
+
+_BIGRAMS: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+_FILLER_WORDS = tuple(sorted((w for w in FILLER if len(w) >= 2), key=len, reverse=True))
+
+
+def _blank_filler(q: str) -> str:
+    """``q`` with filler words (预算, 多少 …) blanked, same length: a name is never matched across them."""
+    for w in _FILLER_WORDS:
+        q = q.replace(w, " " * len(w))
+    return q
+MAX_FUZZY_CANDIDATES = 40
+
+
 def fuzzy_items(q: str, catalog: Catalog, cutoff: float = 0.8) -> list[Item]:
-    """Names close to a stretch of the question (typos, a missing or extra character)."""
-    text = re.sub(r"[\s，。？?！!、：:]", "", q)
-    best: tuple[float, str] | None = None
-    for label, e in catalog.entries.items():
-        if len(label) < 4 or label.isdigit():
-            continue
+    """A name close to a stretch of the question (a typo, a missing or extra character), with the
+    stretch it matched. Candidates come from shared bigrams (a typo leaves most of a name's bigrams
+    intact), so the cost is bounded by the few names that share them, not by the catalog's size."""
+    index = _bigram_index(catalog)
+    q = _blank_filler(q)
+    shared: dict[str, set[int]] = {}
+    for i in range(len(q) - 1):
+        for label in index.get(q[i:i + 2], ()):
+            shared.setdefault(label, set()).add(i)
+    candidates = sorted(((len(pos), label) for label, pos in shared.items() if len(pos) >= max(1, len(label) - 4)),
+                        reverse=True)[:MAX_FUZZY_CANDIDATES]
+    best: tuple[float, int, str, tuple[int, int]] | None = None
+    for _, label in candidates:
         n = len(label)
-        for size in (n - 1, n, n + 1):
-            if size > len(text) + 1:
-                size = len(text)
-            for i in range(0, max(len(text) - size + 1, 1)):
-                window = text[i:i + size]
-                if not window:
+        starts = {max(p - k, 0) for p in shared[label] for k in range(0, n)}
+        for start in sorted(starts):
+            for size in (n - 1, n, n + 1):
+                window = q[start:start + size]
+                if len(window) < n - 1 or " " in window:
                     continue
                 r = difflib.SequenceMatcher(None, window, label).ratio()
-                if r >= cutoff and (best is None or r > best[0] or (r == best[0] and n > len(best[1]))):
-                    best = (r, label)
+                if r >= cutoff and (best is None or (r, n) > best[:2]):
+                    best = (r, n, label, (start, start + len(window)))
     if best is None:
         return []
-    e = catalog.entries[best[1]]
-    return [Item(best[1], e.refs, "fuzzy")]
+    e = catalog.entries[best[2]]
+    return [Item(best[2], e.refs, "fuzzy", best[3])]
 
 
 def search_items(q: str, catalog: Catalog, search) -> list[Item]:
@@ -240,12 +273,22 @@ def in_container(items: list[Item], catalog: Catalog, text: str, need: int = 2) 
         if sc.kind not in ("table", "title", "column") or not (chinese or english):
             continue
         after = after if chinese else before
-        if sc.kind == "column":          # "基本支出中人员经费比公用经费多多少": both are parts of it
-            out = [i for i in out if i is not sc]
+        if sc.kind == "column" and (need > 1 or not _narrows_rows(sc, after, catalog)):
+            out = [i for i in out if i is not sc]     # "基本支出中人员经费比公用经费多多少": both are parts of it
             continue
         out = [i if i not in after else Item(i.label, tuple(_narrow(list(i.refs), sc, catalog)) or i.refs,
                                              i.kind, i.span) for i in out if i is not sc]
     return out
+
+
+def _narrows_rows(column: Item, items: list[Item], catalog: Catalog) -> bool:
+    """"项目支出中企业改革补助": a real column (not a total, not an item of a one-row table) read
+    for the rows named after it."""
+    ref = column.refs[0]
+    t = catalog.doc.table(ref.table)
+    leaf = t.columns[ref.column].split("/")[-1]
+    return leaf not in ("合计", "小计", "总计") and len(t.rows) > 1 and \
+        all(i.kind in ("row", "code", "project", "fuzzy") for i in items)
 
 
 def _under_parent(items: list[Item], catalog: Catalog, text: str) -> list[Item]:

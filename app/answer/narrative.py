@@ -8,7 +8,7 @@ import math
 import re
 from collections import Counter
 
-from app.answer.catalog import Catalog, Change, Fact
+from app.answer.catalog import COUNTED, Catalog, Change, Fact
 from app.answer.contract import round_half_up
 from app.answer.figures import (
     Figure,
@@ -45,11 +45,22 @@ STOP_CHARS = set("的是有多少几个吗呢请问一下单位预算")
 
 def best_fact(cat: Catalog, words: str, context: list[str], units: tuple[str, ...] | None,
               min_cover: float = 0.5) -> Fact | None:
-    """The narrative figure the words ask about: words matched in the clause before the figure
-    count most (those right before it more), words after it less; rare words more than common."""
+    """The narrative figure the words ask about (see ranked_facts), or None."""
+    ranked = ranked_facts(cat, words, context, units, min_cover)
+    return ranked[0][1] if ranked and ranked[0][0] >= MIN_FACT_SCORE else None
+
+
+MIN_FACT_SCORE = 2.5
+
+
+def ranked_facts(cat: Catalog, words: str, context: list[str], units: tuple[str, ...] | None,
+                 min_cover: float = 0.5) -> list[tuple[float, Fact]]:
+    """The narrative figures that name what the words ask about, best first, with their scores:
+    words matched in the clause before the figure count most (those right before it more), words
+    after it less (but as much for a counted noun: 27个内设机构); rare words more than common."""
     facts = [f for f in cat.facts if (units is None or f.unit in units) and not f.in_reason]
     if not facts:
-        return None
+        return []
     df = Counter(b for f in cat.facts for b in _bigrams(f.before + f.unit + f.after) | set(f.before + f.after))
     n = len(cat.facts)
     q = _bigrams(words) - STOP_BIGRAMS
@@ -62,12 +73,19 @@ def best_fact(cat: Catalog, words: str, context: list[str], units: tuple[str, ..
         near, far = f.before[-6:], f.before[:-6]
         s = 1.5 * sum(idf(b) for b in q & _bigrams(near + f.unit))
         s += sum(idf(b) for b in q & (_bigrams(far) - _bigrams(near)))
-        s += 0.3 * sum(idf(b) for b in q & _bigrams(f.after))
+        near_after = f.after[:4] if f.unit in COUNTED else ""       # 27个内设机构: the noun counted
+        s += 1.5 * sum(idf(b) for b in q & _bigrams(near_after))
+        s += 0.3 * sum(idf(b) for b in q & (_bigrams(f.after) - _bigrams(near_after)))
         s += 0.8 * sum(idf(b) for b in q & (_bigrams(f.lead) - _bigrams(f.before)))
         s += 0.4 * sum(idf(c) for c in chars & set(f.before + f.unit + f.after + f.lead))
+        pos = f.sentence.find(f.before) if f.before else -1
+        opening = f.sentence[:pos] if pos > 0 else ""
+        s += 0.3 * sum(idf(b) for b in q & (_bigrams(opening.replace(" ", "")) - _bigrams(
+            f.before + f.unit + f.after + f.lead)))          # what its sentence is about: which project
         if context:
             pos = f.sentence.find(f.before) if f.before else len(f.sentence)
-            if any(c and c in f.sentence[: pos + len(f.before)] for c in context):
+            head = f.sentence[: pos + len(f.before)]
+            if any(c and (c in head or _mostly_in(c, head)) for c in context):
                 s += 3
         return s
 
@@ -85,11 +103,15 @@ def best_fact(cat: Catalog, words: str, context: list[str], units: tuple[str, ..
             return bool(q & label) or len(chars & set(f.before[-6:])) >= 2
         return bool(content) and len(content & label) >= min_cover * len(content)
 
-    ranked = sorted((f for f in facts if names_it(f)), key=lambda f: (-score(f), f.section))
-    if not ranked:
-        return None
-    top = ranked[0]
-    return top if score(top) >= 2.5 else None
+    scored = [(score(f), f) for f in facts if names_it(f)]
+    return sorted(scored, key=lambda x: (-x[0], x[1].section))
+
+
+def _mostly_in(label: str, text: str, share: float = 0.75) -> bool:
+    """Most of a long name's bigrams are in ``text`` ("…1995年前退休人员生活补贴" in "… 1995 年底前
+    退休人员生活补贴资金"): the text is about it, written a little differently."""
+    bigrams = _bigrams(label)
+    return len(label) >= 8 and bool(bigrams) and len(bigrams & _bigrams(text.replace(" ", ""))) >= share * len(bigrams)
 
 
 def _change_score(ch: Change, labels: list[str]) -> int:
@@ -189,7 +211,11 @@ def _why(plan: Plan, cat: Catalog, res: Result) -> None:
     if ch is not None and ch.reason:
         res.quote = ch.reason
         res.cited_sections.append(ch.section)
-        res.extra = {"label": item.label.split("·")[0] if item else ch.item, "change": ch}
+        label = item.label.split("·")[0] if item else ch.item
+        res.extra = {"label": label, "change": ch}
+        if ch.change is not None and ch.change != 0:    # "为什么比上年少了那么多": how much, and why
+            res.figures = [Figure(f"{label}比上年{'增加' if ch.change > 0 else '减少'}", abs(ch.change), "万元",
+                                  sections=(ch.section,))]
         return
     labels = [item.label] if item else []
     for k, s in enumerate(cat.doc.sections):
@@ -224,17 +250,55 @@ def _fact(plan: Plan, cat: Catalog, res: Result) -> None:
         if re.search(pattern, plan.text or q):
             units = us
             break
-    context = []
-    for item in plan.items:
-        context.append(item.label)
-    fact = best_fact(cat, q + " " + " ".join(context), context, units)
-    if fact is None and units is None:
-        fact = best_fact(cat, q, context, ("万元", "元"))
-    if fact is None:
+    context = [item.label for item in plan.items]
+    ranked = ranked_facts(cat, q + " " + " ".join(context), context, units)
+    if (not ranked or ranked[0][0] < MIN_FACT_SCORE) and units is None:
+        ranked = ranked_facts(cat, q, context, ("万元", "元"))
+    if not ranked or ranked[0][0] < MIN_FACT_SCORE:
         raise NotAnswerable("文档中没有找到这方面的说明。")
+    top_score, fact = ranked[0]
+    rivals = [f for sc, f in ranked[1:] if sc >= CLOSE * top_score and _amount(f) != _amount(fact)
+              and _unasked(f, q) <= _unasked(fact, q)
+              and not (_part_of_a_list(f, cat) and not _part_of_a_list(fact, cat))]
+    if rivals:              # two statements fit as well (207 人 of one project, 277 人 of another)
+        res.status = "clarify"
+        res.reason = "情况说明中有几处数字都符合这个问题："
+        res.options = [_fact_option(cat, f) for f in [fact, *rivals][:3]]
+        return
     res.figures = [Figure(fact_label(fact, cat.doc.org), fact.value, fact.unit, sections=(fact.section,))]
     res.cited_sections = [fact.section]
     res.quote = fact.sentence
+
+
+CLOSE = 0.85            # a second statement scoring this close to the best is as likely an answer
+
+
+SAME_UNIT = {"名": "人", "位": "人", "元/人/月": "元/月/人"}
+
+
+def _amount(fact: Fact) -> tuple:
+    """A stated figure in comparable form: 16 人 and 16 名 are one head count."""
+    return fact.value.normalize(), SAME_UNIT.get(fact.unit, fact.unit)
+
+
+def _unasked(fact: Fact, words: str) -> int:
+    """Characters of the figure's own label the question does not use (非 in 非财政拨款…)."""
+    return len(set(re.sub(r"[^\u4e00-\u9fff]", "", fact.before)) - set(words))
+
+
+def _part_of_a_list(fact: Fact, cat: Catalog) -> bool:
+    """"其中：一般公务用车 0 辆，价值0万元": a part of the total stated before it (in the same
+    sentence, up to the last 。), not a rival to it."""
+    text = cat.doc.sections[fact.section].text if fact.section < len(cat.doc.sections) else fact.sentence
+    at = text.find(fact.sentence)
+    pos = (at if at >= 0 else 0) + max(fact.sentence.find(fact.before), 0)
+    return "其中" in text[text.rfind("。", 0, pos) + 1:pos]
+
+
+def _fact_option(cat: Catalog, fact: Fact) -> str:
+    """A question naming the statement's own context (its sentence's opening words)."""
+    head = re.split(r"[，,；;。]", re.sub(r"^[^：:]{0,12}[：:]", "", fact.sentence.replace(" ", "")))[0][:40]
+    return f"{cat.doc.org}{cat.doc.year}年：{head}，{fact_label(fact, cat.doc.org)}是多少？"
 
 
 def fact_label(fact: Fact, org: str) -> str:

@@ -5,11 +5,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from app.answer.vocabulary import TYPOS
+
 # Colloquial or short words → the wording the tables use. Applied only where the table wording is
 # not already there, so "住房公积金" is not turned into "住房住房公积金".
 SYNONYMS: tuple[tuple[str, str], ...] = (
     ("公车费用", "公务用车购置及运行费"), ("公务用车费用", "公务用车购置及运行费"), ("公车经费", "公务用车购置及运行费"),
-    ("公车运行", "公务用车运行"), ("公车购置", "公务用车购置"), ("公车", "公务用车"),
+    ("公车运行", "公务用车运行"), ("公车购置", "公务用车购置"), ("买公车", "公务用车购置"), ("买车", "公务用车购置"),
+    ("购买公车", "公务用车购置"), ("购车", "公务用车购置"), ("公车", "公务用车"),
     ("用车运行费", "公务用车运行费"), ("车辆运行费", "公务用车运行费"), ("车辆运行维护费", "公务用车运行维护费"),
     ("接待费", "公务接待费"), ("出国费", "因公出国（境）费"), ("出国（境）费", "因公出国（境）费"),
     ("出国(境)费", "因公出国（境）费"), ("因公出国经费", "因公出国（境）费"),
@@ -32,6 +35,15 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
 
 # English budget terms → Chinese, so an English question can be linked the same way.
 ENGLISH: tuple[tuple[str, str], ...] = (
+    # units (place names in pinyin are matched against the loaded units in app/answer/scope.py)
+    ("high people's court", "高级人民法院"), ("higher people's court", "高级人民法院"), ("high court", "高级人民法院"),
+    ("people's court", "人民法院"), ("people's procuratorate", "人民检察院"), ("procuratorate", "检察院"),
+    ("sub-district office", "街道办事处"), ("subdistrict office", "街道办事处"), ("street office", "街道办事处"),
+    ("sub-district", "街道"), ("subdistrict", "街道"), ("district government office", "区人民政府办公室"),
+    ("government office", "政府办公室"), ("general office", "办公厅"), ("social insurance center", "社会保险中心"),
+    ("social insurance centre", "社会保险中心"), ("finance bureau", "财政局"), ("education bureau", "教育局"),
+    ("standing committee", "常委会"), ("people's congress", "人大"), ("bureau", "局"),
+    ("provincial", "省"), ("province", "省"), ("county", "县"), ("district", "区"), ("municipal", "市"),
     ("carried over from the previous year", "上年结转结余"), ("carried over from last year", "上年结转结余"),
     ("official receptions", "公务接待费"), ("receptions", "公务接待费"), ("postage", "邮电费"),
     ("add up to", "一共"), ("adds up to", "一共"), ("added together", "一共"), ("how many times", "几倍"),
@@ -43,7 +55,7 @@ ENGLISH: tuple[tuple[str, str], ...] = (
     ("basic expenditure", "基本支出"), ("basic spending", "基本支出"), ("project expenditure", "项目支出"),
     ("project spending", "项目支出"), ("personnel expenses", "人员经费"), ("personnel", "人员经费"),
     ("public expenses", "公用经费"), ("operating expenses", "公用经费"), ("office expenses", "办公费"),
-    ("office", "办公费"), ("travel", "差旅费"), ("training", "培训费"), ("basic salary", "基本工资"),
+    ("office costs", "办公费"), ("travel", "差旅费"), ("training", "培训费"), ("basic salary", "基本工资"),
     ("basic wage", "基本工资"), ("allowances", "津贴补贴"), ("bonus", "奖金"),
     ("health", "卫生健康支出"), ("housing", "住房保障支出"), ("social security", "社会保障和就业支出"),
     ("carried over", "上年结转结余"), ("carryover", "上年结转结余"), ("carry-over", "上年结转结余"),
@@ -54,6 +66,8 @@ ENGLISH: tuple[tuple[str, str], ...] = (
     ("share of", "占比例"), ("percentage", "比例"), ("proportion", "比例"), ("ratio", "比例"),
     ("per person", "人均"), ("per capita", "人均"), ("per month", "每月"),
     ("how many staff", "在职人员多少人"), ("staff", "在职人员"), ("employees", "在职人员"),
+    ("floor area", "房屋面积"), ("buildings", "房屋"), ("building", "房屋"),
+    ("how many vehicles", "几辆车"), ("vehicles", "车辆"), ("cars", "车辆"),
     ("how many departments", "几个科室"), ("departments", "科室"), ("sections", "科室"),
     ("why", "原因"), ("reason", "原因"), ("compared with last year", "比上年"), ("last year", "上年"),
     ("previous year", "上年"), ("change", "变化"), ("difference", "相差多少"), ("which is larger", "哪个多"),
@@ -91,10 +105,16 @@ def normalise_question(text: str) -> str:
                          r"\2 占 \1 的比例", lowered)
         for en, zh in ENGLISH:
             lowered = re.sub(rf"\b{re.escape(en)}\b", zh, lowered)
-        q = lowered
+        q = re.sub(r"(?<=[\u4e00-\u9fff）])\s*['’]s\b", "的", lowered)     # 万里街道's → 万里街道的
+    for typo, word in TYPOS:
+        q = q.replace(typo, word)
+    return tidy_spaces(q)
+
+
+def tidy_spaces(q: str) -> str:
+    """No spaces between Chinese characters, single spaces elsewhere."""
     q = re.sub(r"(?<=[\u4e00-\u9fff）])\s+(?=[\u4e00-\u9fff（])", "", q)
-    q = re.sub(r"\s+", " ", q).strip()
-    return q
+    return re.sub(r"\s+", " ", q).strip()
 
 
 # Two wordings of one item in different templates: a question in one document's wording is read in
@@ -111,10 +131,54 @@ def apply_synonyms(q: str, known_labels: frozenset[str] = frozenset()) -> str:
     out = q
     for short, full in SYNONYMS:
         if short in out and full not in out and not any(short in lab and lab in out for lab in known_labels):
-            out = re.sub(re.escape(short) + r"(?!基金)", full, out)   # 养老保险基金 is another thing
+            names = _label_spans(out, known_labels)     # never inside a table's own wording (政府采购支出预算总额)
+            bounds = _word_bounds(out)                   # nor inside another word (部门汇总预算: not 总预算)
+            out = re.sub(re.escape(short) + r"(?!基金)",            # 养老保险基金 is another thing
+                         lambda m: m.group(0) if any(s < m.end() and m.start() < e and not (m.start() <= s and e <= m.end())
+                                                      for s, e in names) or not {m.start(), m.end()} <= bounds
+                         else full, out)
     for asked, other in EQUIVALENT:
         if asked in out and other not in out and asked not in known_labels and other in known_labels:
             # only as a word of its own: "住房保障支出合计" and "本年收入合计" are other things
             out = re.sub(rf"(?:(?<=^)|(?<=[^\u4e00-\u9fff])|(?<=[的占和与比中在是于为及、])){re.escape(asked)}",
                          other, out)
     return out
+
+
+def _label_spans(text: str, labels: frozenset[str]) -> list[tuple[int, int]]:
+    out = []
+    for lab in labels:
+        if len(lab) >= 4:
+            start = text.find(lab)
+            while start >= 0:
+                out.append((start, start + len(lab)))
+                start = text.find(lab, start + 1)
+    return out
+
+
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    """jieba's words of ``text`` with their positions (the plain dictionary, see _tokenizer)."""
+    return list(_tokenizer().tokenize(text))
+
+
+def _word_bounds(text: str) -> set[int]:
+    """Where words begin and end in ``text``, by jieba's plain dictionary (a tokenizer of our own:
+    the search index adds row names to jieba's shared one, and questions must read the same either way)."""
+    bounds = {0, len(text)}
+    for _, start, end in _tokenizer().tokenize(text):
+        bounds |= {start, end}
+    return bounds
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import logging
+    import os
+    import tempfile
+
+    import jieba
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.tmp_dir = os.path.join(tempfile.gettempdir(), f"budgetqa-jieba-{os.getuid()}")
+    os.makedirs(tok.tmp_dir, exist_ok=True)
+    return tok

@@ -8,7 +8,7 @@ The question arrives normalised (app/answer/normalize.py, once, at the engine's 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from app.answer.catalog import Catalog
 from app.answer.linking import (
@@ -24,6 +24,7 @@ from app.answer.linking import (
 )
 from app.answer.normalize import apply_synonyms
 from app.answer.scope import YEAR
+from app.answer.vocabulary import OP_PATTERNS
 
 SCOPED_OPS = ("lookup", "multi", "sum", "yoy", "prior", "why", "per_person", "per_month", "list", "rank", "count")
 OPS = ("lookup", "multi", "sum", "diff", "compare", "share", "per_person", "per_month", "rank", "count",
@@ -66,11 +67,13 @@ class Plan:
 
 @dataclass
 class Context:
-    """What a follow-up question may inherit."""
+    """What a follow-up question may inherit: the items and operation of the last question about
+    ``doc_id``, and its wording without unit and year (``topic``), to be read again in another
+    unit's or year's document ("江苏省检察院2019年的呢？")."""
     doc_id: str | None = None
     items: tuple[Item, ...] = ()
     op: str | None = None
-    history: list[Plan] = field(default_factory=list)
+    topic: str = ""
 
 
 
@@ -98,41 +101,31 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
         extra["top"] = int(tok) if tok.isdigit() else CN_NUM.get(tok, 3)
     if re.search(r"最少|最低|最小|倒数", q):
         extra["ascending"] = True
-    if re.search(r"原因|为什么|为何|怎么回事|缘由", q):
+    if OP_PATTERNS["why"].search(q):
         return "why", extra
-    change = re.search(r"比上年|较上年|同比|变化|增减|变动|增长|下降|增加了|减少了|增加多少|减少多少|增幅|降幅|涨|降了|"
-                       r"(?:比|较)(?:去年|上一年).{0,6}(?:多了|少了|多还是少|差多少)", q)
-    share = re.search(r"占(?![用有据])(.{0,20})(比例|比重|百分比|多少|几成|%)|占比|比例|比重|百分之", q)
-    if re.search(r"上年(?!结转|结余)|去年|上一年|前一年|上个年度", q) and not change and not share:
+    change = OP_PATTERNS["change"].search(q)
+    share = OP_PATTERNS["share"].search(q)
+    if OP_PATTERNS["prior"].search(q) and not change and not share:
         return "prior", extra
     if change:
         return "yoy", extra
-    if re.search(r"占(?![用有据])(.{0,20})(比例|比重|百分比|多少|几成|%)|占比|比例|比重|百分之", q):
+    if share:
         return "share", extra
-    if re.search(r"几倍|多少倍|倍数", q):
+    if OP_PATTERNS["times"].search(q):
         extra["times"] = True
         return "share", extra
-    if re.search(r"人均|每人|每个人|每名|每位|平均每个(?!月)|每个在职|每个退休|按.{0,6}人数", q):
-        if re.search(r"每月|月均|每个月", q):
+    if OP_PATTERNS["per_person"].search(q):
+        if OP_PATTERNS["per_month"].search(q):
             extra["monthly"] = True
         if "退休" in q:
             extra["headcount"] = "退休"
         elif re.search(r"实有|编制", q):
             extra["headcount"] = "实有"
         return "per_person", extra
-    if re.search(r"每月|月均|每个月|平均每月", q):
-        return "per_month", extra
-    if re.search(r"多多少|少多少|相差|差额|差多少|高多少|低多少|差距|大多少|小多少|多出|高出|少了多少|差几|多几|少几", q):
-        return "diff", extra
-    if re.search(r"哪个多|哪个少|哪个大|哪个高|哪个低|哪个更|谁多|谁高|谁少|哪一个多|哪个比较", q):
-        return "compare", extra
-    if re.search(r"最多|最大|最高|最少|最低|最小|排名|排序|前\s*[一二三四五六七八九十两\d]+|哪一项|哪项|哪个项目|哪一类", q):
-        return "rank", extra
-    if re.search(r"(?<!哪)(?:几个|几项(?!目)|几类)|多少个|多少项(?!目)|多少类|几名|几辆|多少辆", q):
-        return "count", extra
-    if re.search(r"哪些|哪几|哪两|哪三|包括什么|包含什么|有什么|列出|明细|构成|组成|结构|分布|各多少|各是多少|各有多少", q):
-        return "list", extra
-    if n_items >= 2 and re.search(r"一共|总共|合计|加起来|之和|共计|总和|合起来|加在一起|总额", q) and \
+    for op in ("per_month", "diff", "compare", "rank", "count", "list"):
+        if OP_PATTERNS[op].search(q):
+            return op, extra
+    if n_items >= 2 and OP_PATTERNS["sum"].search(q) and \
             re.search(r"[和与及加跟同、]|以及", q):    # "基本支出中的公用经费合计": one cell, not a sum
         return "sum", extra
     if n_items >= 2:
@@ -147,6 +140,8 @@ FACT_HINT = re.compile(PEOPLE + r"|几个|多少个|科室|机构|车辆|几辆|
 
 def plan_part(q: str, catalog: Catalog, ctx: Context, first: bool, search=None) -> Plan:
     doc = catalog.doc
+    if doc.year:                     # "比2023年预算少了多少" in a 2024 document: last year
+        q = re.sub(rf"(比|较|与|和|跟|同)\s*{doc.year - 1}\s*年(?:度)?", r"\1上年", q)
     items, rest = link_items(q, catalog)
     op, extra = detect_op(rest, len(items))
     years = [int(y) for y in YEAR.findall(rest)]
@@ -171,7 +166,7 @@ def plan_part(q: str, catalog: Catalog, ctx: Context, first: bool, search=None) 
                         reason=f"文档是{doc.org}{doc.year}年{doc.kind}，没有{y}年的数据。")
     notes: tuple[str, ...] = ()
     if not items and op not in ("list", "rank", "count"):
-        items = fuzzy_items(_core(rest), catalog)
+        items = fuzzy_items(rest, catalog)
     money = bool(re.search(r"钱|费|经费|金额|开支|开销|花了|多少元|万元", rest))
     counting = bool(re.search(PEOPLE + r"|几个|多少个|几辆|多少辆|面积|平方米|标准", rest))
     if (not items and (not fact_like or (money and not counting)) and search is not None and _core(rest)
@@ -183,7 +178,9 @@ def plan_part(q: str, catalog: Catalog, ctx: Context, first: bool, search=None) 
     items = join_concepts(items, catalog, text)
     n_linked = len(items)
     items = qualify(items, catalog, text)
-    if op in ("diff", "compare", "share", "sum", "multi"):
+    if op == "multi":                # "一般公共预算基本支出经济分类预算表中的公务接待费": one cell in that table
+        items = in_container(items, catalog, text, need=1)
+    elif op in ("diff", "compare", "share", "sum"):
         items = in_container(items, catalog, text)
     elif op in ("yoy", "prior", "why"):
         items = in_container(items, catalog, text, need=1)
@@ -235,7 +232,7 @@ def _table_unit_question(q: str, items: list[Item]) -> bool:
     return True
 
 
-FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|再问|and\b|what about)|呢[？?]?$|^(比上年|较上年|上年|去年|同比|占比|"
+FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|再问|再看|回到|and\b|what about)|呢[？?]?$|^(比上年|较上年|上年|去年|同比|占比|"
                        r"原因|为什么|人均|每月|多少元|换算|以元|以万元)")
 
 
@@ -251,8 +248,13 @@ def make_plans(q_all: str, catalog: Catalog, ctx: Context, search=None) -> list[
         p = plan_part(part, catalog, local, first=(k == 0), search=search)
         if k > 0 and not p.items and plans:
             p = replace(p, items=plans[-1].items)
+            if p.op in ("yoy", "why", "prior") and plans[-1].op in ("yoy", "why", "prior") and not plans[-1].items:
+                p = replace(p, words=f"{plans[-1].words} {p.words}")     # "…增加了多少，增长百分之几？"
         if k > 0 and p.op == "lookup" and plans and plans[-1].op in ("compare",) and re.search(r"多少", part):
             p = replace(p, op="diff")
+        if k > 0 and plans and plans[-1].op in ("why", "yoy", "prior") and \
+                re.match(r"(?:多了|少了|增加了?|减少了?|增长了?|下降了?|涨了|降了|减了|增了|变化了?)(?:多少|几)", part):
+            p = replace(p, op="yoy", items=p.items or plans[-1].items)     # "…为啥比上年多了？多了多少？"
         if k > 0 and plans and plans[-1].op == "fact" and re.match(r"涉及|其中|包括|共计|价值|金额", part):
             # "有几个项目编报了绩效目标，涉及资金多少": the same sentence goes on
             p = replace(p, op="fact", items=(), notes=(), words=f"{plans[-1].words} {p.words}")
@@ -266,9 +268,10 @@ def make_plans(q_all: str, catalog: Catalog, ctx: Context, search=None) -> list[
     return plans
 
 
-def guard(q: str, raw: str = "", follow_up: bool = False) -> Plan | None:
+def guard(q: str, raw: str = "", follow_up: bool = False, labels: frozenset[str] = frozenset()) -> Plan | None:
     """Refuse before planning: empty, prompt injection, nothing about a budget (unless it follows
-    up an earlier question of the conversation). ``q`` is the normalised question, ``raw`` as typed."""
+    up an earlier question of the conversation, or names an item of the documents: ``labels``).
+    ``q`` is the normalised question, ``raw`` as typed."""
     if not q:
         return Plan("lookup", None, status="refused", reason="问题是空的。")
     if INJECTION.search(q) or INJECTION.search(raw.lower()):
@@ -280,7 +283,8 @@ def guard(q: str, raw: str = "", follow_up: bool = False) -> Plan | None:
     if OPINION.search(q):
         return Plan("lookup", None, status="refused",
                     reason="我只回答预算文档中写明的数字和内容，不作评价，也不作推测。")
-    if not (follow_up and _is_follow_up(q)) and not BUDGET_WORDS.search(q) and not re.search(r"\d{3,7}", q):
+    if not (follow_up and _is_follow_up(q)) and not BUDGET_WORDS.search(q) and not re.search(r"\d{3,7}", q) \
+            and not any(lab in q for lab in labels if len(lab) >= 3):
         return Plan("lookup", None, status="refused",
                     reason="这个问题与已导入的预算文档无关，我只能回答预算公开文档中的内容。")
     return None

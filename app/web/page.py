@@ -45,8 +45,9 @@ def escape_text(text: str) -> str:
 
 
 def safe_markdown(markdown: str) -> str:
-    """The engine's markdown with raw HTML disabled (``<`` and ``&`` shown as text)."""
-    return str(markdown).replace("&", "&amp;").replace("<", "&lt;")
+    """The engine's markdown with raw HTML disabled (``<`` and ``&`` shown as text; the entities the
+    engine already wrote for document text, &lt; &gt; &amp;, kept as they are)."""
+    return re.sub(r"&(?!(?:lt|gt|amp|quot|#\d+);)", "&amp;", str(markdown)).replace("<", "&lt;")
 
 
 def citation_line(c: Citation) -> str:

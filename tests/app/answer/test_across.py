@@ -33,7 +33,12 @@ def test_without_a_unit_the_engine_asks_which(many):
     a = many.ask("公务用车运行费是多少？")
     assert a.status == "clarify"
     for doc_id in ("hejing-shebao-2025", "hejing-shebao-2024", "hejing-jiuye-2025"):
-        assert doc_id in a.answer
+        assert doc_id in a.notes[0] and doc_id not in a.answer      # ids for scripts, names for people
+    assert sorted(a.options) == sorted(["和静县社会保险中心2024年单位预算：公务用车运行费是多少",
+                                        "和静县社会保险中心2025年单位预算：公务用车运行费是多少",
+                                        "和静县就业服务中心2025年单位预算：公务用车运行费是多少"])
+    picked = many.ask(a.options[0])                 # an option sent back as it is answers
+    assert picked.status == "answered" and picked.reading.org == "和静县就业服务中心"
 
 
 def test_a_named_unit_and_year_pick_the_document(many):

@@ -105,8 +105,10 @@ def test_hybrid_search_links_colloquial_wording(engine):
     from app.answer.engine import Engine
     e = Engine(engine.store, engine.settings, search=fake_search)
     a = e.ask("外出公干的开销是多少？")
-    assert a.values[0].value == Decimal("0.91") and a.citations[0].table == "表6"
-    assert any("差旅费" in n for n in a.notes)
+    # the search's reading does not explain 外出公干: offered back, not stated (issue 13)
+    assert a.status == "clarify" and not a.values and "外出公干" in a.answer
+    assert a.options == ["和静县社会保险中心2025年一般公共预算基本支出情况表中“差旅费”是多少？"]
+    assert e.ask(a.options[0]).values[0].value == Decimal("0.91")
 
     def disagreeing(query, k=5, filters=None):      # only one side ranks it first: not trusted
         return [SimpleNamespace(table="表6", row_index=row, dense_rank=1, lexical_rank=4)]

@@ -1,0 +1,341 @@
+"""The reading of a question, stated and checked before any figure is given.
+
+``judge`` puts each executed part through the coverage check (coverage.py): a reading that leaves a
+content word unexplained, or an operation word unapplied, is not answered. Instead the cells whose
+labels explain every word are looked for: one figure among them is answered (the reading that fits
+the question better than any other); several are offered back as questions (clarify); none means
+the documents do not have it (refused). The same happens when one name has different figures in
+different tables and nothing in the question decides which is meant.
+
+``reading_of`` states what was computed (unit, year, table, rows, column, operation) for the
+contract and the answer's first line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal
+
+from app.answer.catalog import Catalog, CellRef
+from app.answer.contract import Reading
+from app.answer.coverage import (
+    Coverage,
+    cell_vocabulary,
+    check,
+    named_in,
+    runs,
+    without_filler,
+)
+from app.answer.execute import execute
+from app.answer.figures import TO_YUAN, Result
+from app.answer.linking import Item
+from app.answer.plan import Plan
+from app.answer.vocabulary import FUND_SOURCES
+
+EXACT_KINDS = ("row", "column", "table", "title", "code", "project")   # linked by name, not guessed
+OVERALL_ROLES = ("overview", "income", "expenditure")   # whole-budget tables: their figure is the plain reading
+MAX_OPTIONS = 3
+OP_NAMES = {"lookup": "查数", "multi": "分别查数", "sum": "求和", "diff": "求差", "compare": "比较", "share": "求占比",
+            "per_person": "人均", "per_month": "月均", "rank": "排序", "count": "计数", "list": "列明细",
+            "yoy": "与上年比较", "prior": "推算上年数", "why": "说明原因", "fact": "情况说明所载"}
+
+
+# ── the gate ─────────────────────────────────────────────────────────────────────────────────────
+
+def judge(result: Result, cat: Catalog, mentions: tuple[str, ...] = ()) -> Result:
+    """``result`` if its reading accounts for the question; otherwise a better-fitting lookup, a
+    clarification offering the readings that do fit, or a refusal. Never a figure whose column the
+    document's text leaves undecided."""
+    judged = _judge(result, cat, mentions)
+    guessed = next((r for r in judged.cited_cells if _placement_guessed(cat, r)), None) \
+        if judged.status == "answered" else None
+    if guessed is None:
+        return judged
+    t = cat.doc.table(guessed.table)
+    return replace(judged, status="refused", figures=[],
+                   reason=f"{t.id}《{t.title}》中这一行的数字在文本里没有分列，放在哪一列无法从文档确定，"
+                          f"所以不能说“{t.columns[guessed.column].split('/')[-1]}”这一列是多少。")
+
+
+def _judge(result: Result, cat: Catalog, mentions: tuple[str, ...]) -> Result:
+    plan = result.plan
+    text = plan.text or plan.words
+    extra = list(mentions) + [text[i.span[0]:i.span[1]] for i in plan.items if i.kind == "fuzzy" and i.span[0] >= 0]
+    if result.status != "answered":
+        if result.status == "refused" and not plan.items and plan.op in ("lookup", "fact") and \
+                not COUNT_WORDS.search(text):            # 多少人, 几辆: the tables hold money
+            fits = fitting_cells(text, cat, extra)     # no name linked, but one cell's labels say it all
+            if fits:
+                return _answer_or_offer(result, cat, fits, text)
+        return result
+    quoted = _quoted_figures(text)
+    if quoted and not quoted & {_yuan(f.value, f.unit) for f in result.figures}:
+        return _not_read(result, "问题中给出的数字与我读出的数不一致。", _as_options(result, cat))
+    extra += [m.group(0) for m in QUOTED.finditer(text)] if quoted else []
+    cov = check(text, result, cat, extra)
+    if cov.ok:
+        return _one_figure_or_clarify(result, cat, text)
+    if cov.missing_ops:
+        return _not_read(result, f"问题要求的计算（{'、'.join(_op_words(text, cov.missing_ops))}）没有读懂。",
+                         _examples(cov.missing_ops))
+    if plan.op in ("lookup", "multi") or plan.op == "fact" or not plan.items:
+        fits = fitting_cells(text, cat, extra)
+        if fits:
+            return _answer_or_offer(result, cat, fits, text)
+    words = list(cov.named_elsewhere) or list(cov.unexplained)
+    exact = bool(plan.items) and plan.confident and all(i.kind in EXACT_KINDS for i in plan.items)
+    typo = any(i.kind == "fuzzy" for i in plan.items)  # a name matched despite a typo: nothing else may be left
+    guessed = bool(plan.items) and not exact           # a search hit, a model's reading
+    if not cov.named_elsewhere and (not plan.items or typo or
+                                    (guessed and max(map(len, words)) > MAX_GUESSED_WORD)):
+        return replace(result, status="refused", figures=[], reason=f"文档中没有找到“{'、'.join(words)}”。")
+    return _not_read(result, f"我不确定问题中的“{'、'.join(words)}”指的是什么。", _as_options(result, cat))
+
+
+MAX_GUESSED_WORD = 4
+COUNT_WORDS = re.compile(r"多少人|几个人|几人|人数|多少名|几名|几辆|多少辆|几家|多少家|几个|多少个|面积|平方米")     # a longer unexplained name (智慧社保信息系统建设) is something the documents lack
+
+
+def _as_options(result: Result, cat: Catalog) -> list[str]:
+    """The reading the rules made, as a question the user can confirm by sending it back."""
+    if result.plan.op in ("lookup", "multi") and result.cited_cells:
+        return [_option(cat, ref) for ref in _distinct(cat, list(dict.fromkeys(result.cited_cells)))]
+    return []
+
+
+QUOTED = re.compile(r"[（(][^（）()]*?(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)[^（）()]*[)）]")
+
+
+def _quoted_figures(text: str) -> set[Decimal]:
+    """Amounts the question quotes in brackets ("项目支出（含上年结转，75.61万元）"), in 元."""
+    return {_yuan(Decimal(m.group(1).replace(",", "")), m.group(2)) for m in QUOTED.finditer(text)}
+
+
+def _yuan(value: Decimal, unit: str) -> Decimal:
+    return (value * TO_YUAN[unit]).normalize() if unit in TO_YUAN else value.normalize()
+
+
+def _placement_guessed(cat: Catalog, ref: CellRef) -> bool:
+    """A part column of a table whose figures the text did not place (ingest placed them by order,
+    and said so): its total is known, its parts are not."""
+    t = cat.doc.table(ref.table)
+    if ref.column == 0:
+        return False
+    problems = list(cat.doc.findings) + list(getattr(cat.doc, "reading_problems", ()))
+    return any(getattr(p, "rule", getattr(p, "kind", "")) == "ambiguous-placement" and
+               (getattr(p, "where", "") == t.source or str(getattr(p, "message", "")).startswith(f"{t.id} "))
+               for p in problems)
+
+
+def _op_words(text: str, ops) -> list[str]:
+    from app.answer.vocabulary import STRONG_OP_WORDS
+    return [w for op in ops for w in STRONG_OP_WORDS.get(op, ()) if w in text][:3]
+
+
+def _examples(ops) -> list[str]:
+    return []
+
+
+def _not_read(result: Result, reason: str, options: list[str]) -> Result:
+    return replace(result, status="clarify", figures=[], reason=reason, options=list(options))
+
+
+# ── cells that explain the question ──────────────────────────────────────────────────────────────
+
+def fitting_cells(text: str, cat: Catalog, extra=()) -> list[CellRef]:
+    """The cells whose labels account for every content word of ``text`` read as a look-up, most
+    specific first (a cell named by more of the question's words before one named by fewer)."""
+    out = []
+    words = set(_content_bigrams(text))
+    for t in cat.doc.tables:
+        for r, row in enumerate(t.rows):
+            if not any(b in _row_text(t, row) for b in words):
+                continue
+            for c in range(len(t.columns)):
+                if row.values[c] is None and not _empty_counts(t, r):
+                    continue
+                ref = CellRef(t.id, r, c)
+                vocab = cell_vocabulary(cat, ref)
+                left = runs(text, vocab, "lookup", extra)
+                if any(named_in(cat, w) for w in left) or any(without_filler(w) for w in left):
+                    continue
+                out.append((-_explained(text, vocab), c, ref))
+    out.sort(key=lambda x: (x[0], x[1]))
+    return [ref for *_, ref in out]
+
+
+def _content_bigrams(text: str) -> list[str]:
+    t = re.sub(r"[^\u4e00-\u9fff]", " ", text)
+    return [t[i:i + 2] for i in range(len(t) - 1) if " " not in t[i:i + 2]]
+
+
+def _row_text(t, row) -> str:
+    return f"{row.name}{row.project}{t.title}{''.join(t.columns)}"
+
+
+def _empty_counts(t, r: int) -> bool:
+    """An empty cell of a row that has figures is 0 (未安排); a row without figures is a heading."""
+    return any(v is not None for v in t.rows[r].values)
+
+
+def _explained(text: str, vocab: list[str]) -> int:
+    joined = "\u0001".join(vocab)
+    return sum(1 for b in _content_bigrams(text) if b in joined)
+
+
+def _answer_or_offer(result: Result, cat: Catalog, fits: list[CellRef], text: str) -> Result:
+    """One figure among the best-fitting cells: answer it as a look-up. Several: offer them."""
+    best = max(_fit(text, cat, f) for f in fits)
+    top = [f for f in fits if _fit(text, cat, f) == best]
+    values = {amount(cat, f) for f in top}
+    near = _near_rows(text, cat, top[0]) if len(values) == 1 else []
+    if near:                         # "1995年前退休人员生活补贴": part of two projects' names
+        return _not_read(result, "这个问题可以对应到几个不同的数：", [_option(cat, f) for f in _distinct(cat, top[:1] + near)])
+    if len(values) == 1:
+        ref = top[0]
+        row = cat.doc.table(ref.table).rows[ref.row]
+        plan = replace(result.plan, op="lookup", items=(Item(row.label, tuple(top), "row"),), notes=())
+        res = execute(plan, cat)
+        res.cited_cells = list(dict.fromkeys(res.cited_cells + top))
+        return res
+    return _not_read(result, "这个问题可以对应到几个不同的数：", [_option(cat, f) for f in _distinct(cat, top)])
+
+
+def amount(cat: Catalog, ref: CellRef) -> Decimal:
+    """A cell's amount in 元, so that 1.35 万元 and 13500 元 are one figure."""
+    return cat.value(ref) * TO_YUAN.get(cat.doc.table(ref.table).unit, Decimal(1))
+
+
+def _near_rows(text: str, cat: Catalog, ref: CellRef) -> list[CellRef]:
+    """Rows named almost as the question names the answer's row (most of the words it shares with
+    that row's name, in other rows' names) that hold another amount: the question does not decide."""
+    t = cat.doc.table(ref.table)
+    name = t.rows[ref.row].label
+    shared = {b for b in _content_bigrams(text) if b in name}
+    if len(shared) < 4 or name in text:
+        return []                      # the row named whole, or too few words to confuse
+    out = []
+    for other in cat.doc.tables:
+        for r, row in enumerate(other.rows):
+            if (other.id, r) == (ref.table, ref.row) or not row.label or not any(v is not None for v in row.values):
+                continue
+            hit = {b for b in shared if b in row.label}
+            cell = CellRef(other.id, r, 0)
+            if len(hit) >= NEAR * len(shared) and amount(cat, cell) != amount(cat, ref):
+                out.append(cell)
+    return out
+
+
+NEAR = 0.75
+
+
+def _distinct(cat: Catalog, refs: list[CellRef]) -> list[CellRef]:
+    seen, out = set(), []
+    for ref in refs:
+        v = amount(cat, ref)
+        if v not in seen:
+            seen.add(v)
+            out.append(ref)
+    return out[:MAX_OPTIONS]
+
+
+def _option(cat: Catalog, ref: CellRef) -> str:
+    """A question the user can send back as it is, naming the unit, year, table, row and column."""
+    t = cat.doc.table(ref.table)
+    row = t.rows[ref.row]
+    title = re.sub(r"^[一二三四五六七八九十\d]+[、.．]\s*|^\d{4}年度?", "", t.title)
+    if not row.label:                          # a one-row table: its columns are the items
+        return f"{cat.doc.org}{cat.doc.year}年{title}中的“{_column_name(t, ref)}”是多少？"
+    column = t.columns[ref.column].split("/")[-1] if ref.column < len(t.columns) else ""
+    col = f"“{column}”" if column and column not in ("合计", "总计", "预算数", "金额") else ""
+    return f"{cat.doc.org}{cat.doc.year}年{title}中“{row.label}”{col}是多少？"
+
+
+# ── one name, different figures ──────────────────────────────────────────────────────────────────
+
+def _one_figure_or_clarify(result: Result, cat: Catalog, text: str) -> Result:
+    """A look-up whose name has other figures in other tables or rows: the cell that fits the
+    question best is answered (its words, then the fewest qualifying rows above it the question
+    does not name); a tie between different figures is answered only when a whole-budget table
+    stands against narrower ones, and offered back otherwise."""
+    if result.plan.op != "lookup" or len(result.plan.items) != 1 or not result.cited_cells:
+        return result
+    item = result.plan.items[0]
+    primary = result.cited_cells[0]
+    cands = [primary] + [r for r in item.refs if r != primary]
+    if item.kind in ("table", "title") or len({amount(cat, r) for r in cands}) == 1:
+        return result
+    explained = {r: _explained(text, cell_vocabulary(cat, r)) for r in cands}
+    top = [r for r in cands if explained[r] == max(explained.values())]
+    if len({r.table for r in top}) == 1:         # rows of one table: the one the question qualifies least
+        fit = {r: _fit(text, cat, r) for r in top}
+        top = [r for r in top if fit[r] == max(fit.values())]
+    if len({amount(cat, r) for r in top}) == 1:
+        if amount(cat, top[0]) == amount(cat, primary):
+            return result
+        chosen = top[0]
+        res = execute(replace(result.plan, items=(Item(item.label, (chosen, *[r for r in cands if r != chosen]),
+                                                       item.kind, item.span),)), cat)
+        return res
+    role = cat.doc.table(primary.table).role
+    rivals = [r for r in top if amount(cat, r) != amount(cat, primary)]
+    funds = any(w in item.label for w in FUND_SOURCES)   # 一般公共预算: no table is its home
+    if primary in top and role in OVERALL_ROLES and not funds and \
+            all(cat.doc.table(r.table).role not in OVERALL_ROLES for r in rivals):
+        return result                    # 项目支出: the whole budget's figure, the narrower ones in notes
+    return _not_read(result, f"“{item.label.split('·')[0]}”在不同的表或行中有不同的数：",
+                     [_option(cat, r) for r in _distinct(cat, top)])
+
+
+def _fit(text: str, cat: Catalog, ref: CellRef) -> tuple[int, int, int, int]:
+    """How well a cell fits the question: the question's words its labels explain, then (negated)
+    the rows above it that qualify it but that the question does not name, then whether it is the
+    row's total (a part's column is read only when named)."""
+    t = cat.doc.table(ref.table)
+    unnamed, parent = 0, t.rows[ref.row].parent
+    while 0 <= parent < len(t.rows):
+        row = t.rows[parent]
+        if row.level > 0 and row.name and row.name not in text:
+            unnamed += 1
+        parent = row.parent
+    column = t.columns[ref.column].split("/")[-1] if ref.column < len(t.columns) else ""
+    total = ref.column == 0 or column in ("合计", "总计", "小计", "金额", "预算数")
+    row = t.rows[ref.row]
+    named = bool(row.name) and row.name in text                  # the row itself is named (合计中…小计)
+    return _explained(text, cell_vocabulary(cat, ref)), int(named), -unnamed, int(total)
+
+
+# ── what was read ────────────────────────────────────────────────────────────────────────────────
+
+def reading_of(result: Result, cat: Catalog) -> Reading:
+    doc = cat.doc
+    op = result.extra.get("as", result.plan.op) if result.extra else result.plan.op
+    cells = list(dict.fromkeys(result.cited_cells))
+    if not cells:
+        return Reading(doc.doc_id, doc.org, doc.year, doc.kind, op=op)
+    t = doc.table(cells[0].table)
+    same = [c for c in cells if c.table == t.id]
+    rows = tuple(dict.fromkeys(t.rows[c.row].label or _column_name(t, c) for c in same))
+    columns = [t.columns[c.column].split("/")[-1] for c in same if c.column < len(t.columns)]
+    return Reading(doc.doc_id, doc.org, doc.year, doc.kind, t.id, t.title, rows,
+                   columns[0] if len(set(columns)) == 1 else "、".join(dict.fromkeys(columns)), op)
+
+
+def _column_name(t, ref: CellRef) -> str:
+    """A one-row table's cells are named by their column (“三公”经费表: 公务接待费)."""
+    parts = [p for p in t.columns[ref.column].split("/") if p not in ("合计", "小计")]
+    return parts[-1] if parts else t.title
+
+
+def reading_line(reading: Reading, scope: str = "") -> str:
+    """The answer's first line: which unit, year, table, row(s), column and operation."""
+    head = f"{reading.org}{reading.year}年{scope}{reading.kind}" if reading.org else f"{reading.year}年{reading.kind}"
+    how = OP_NAMES.get(reading.op, reading.op)
+    if not reading.table:
+        return f"【{head} · 情况说明 · {how}】"
+    rows = "、".join(f"“{r}”" for r in reading.rows[:4]) + ("等" if len(reading.rows) > 4 else "")
+    column = f" › {reading.column}" if reading.column else ""
+    return f"【{head} · {reading.table}《{reading.title}》› {rows}{column} · {how}】"
+
+
+__all__ = ["judge", "fitting_cells", "reading_of", "reading_line", "Coverage", "Decimal", "Plan"]
