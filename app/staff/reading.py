@@ -1,0 +1,58 @@
+"""What we could not read is not the document's error.
+
+Ingest records what it could not read (a figure it could not place, a header it did not recognise, a
+table it could not build, a document that ends inside a table). Those are our reading problems: the
+audit never reports them as the document's inconsistencies, and a table that has one is not the basis
+of any finding (its cells may be misplaced). Ingest is moving them to ``doc.reading_problems``; until
+then they are the ``doc.findings`` of the reading rules below.
+"""
+from __future__ import annotations
+
+import re
+
+from ingest.model import BudgetDocument, Finding
+
+READING_RULES = ("placement", "ambiguous-placement", "header", "incomplete-table", "unreadable-table")
+
+
+def reading_problems(doc: BudgetDocument) -> list[Finding]:
+    out = list(getattr(doc, "reading_problems", ()) or ())
+    for f in doc.findings:
+        if f.rule in READING_RULES or (f.rule == "cross-table" and "could not run" in f.message):
+            if f not in out:
+                out.append(f)
+    return out
+
+
+def unreadable_tables(doc: BudgetDocument) -> frozenset[str]:
+    """Ids of the tables with a reading problem (named in the problem's message or place), and of
+    tables without rows or columns."""
+    ids = {t.id for t in doc.tables if not t.columns or (not t.rows and not t.note) or _repeats_codes(t)}
+    by_source = {t.source: t.id for t in doc.tables}
+    for p in reading_problems(doc):
+        if p.rule == "ambiguous-placement" and getattr(p, "severity", "") == "note":
+            continue                 # placed by column order, and the table's arithmetic holds
+        named = re.match(r"\s*(表\d+)\b", p.message) or re.match(r"\s*(表\d+)\b", getattr(p, "where", "") or "")
+        if named:
+            ids.add(named.group(1))
+        elif getattr(p, "where", "") in by_source:
+            ids.add(by_source[p.where])
+        elif getattr(p, "table", ""):
+            ids.add(p.table)
+    return frozenset(ids)
+
+
+def _repeats_codes(t) -> bool:
+    """One 科目编码 twice in a table: two tables (or one twice) read as one."""
+    seen = set()
+    for r in t.rows:
+        if r.code:
+            key = (r.group, r.code, r.project)
+            if key in seen:
+                return True
+            seen.add(key)
+    return False
+
+
+def cross_checks_ran(doc: BudgetDocument) -> bool:
+    return not any(f.rule == "cross-table" and "could not run" in f.message for f in doc.findings)
