@@ -37,12 +37,14 @@ def statements(doc: BudgetDocument) -> list[Statement]:
 
 
 class Auditor:
-    def __init__(self, doc: BudgetDocument):
+    """``statements``: the narrative as already read (a test may pass an edited copy)."""
+
+    def __init__(self, doc: BudgetDocument, statements: list[Statement] | None = None):
         self.doc = doc
         self.unreadable = unreadable_tables(doc)
         self.subjects = Subjects(doc)
         self.reader = Reader(doc, self.subjects.subject_of)
-        self.statements = self.reader.read()
+        self.statements = statements if statements is not None else self.reader.read()
         self.findings = Findings()
 
     def run(self) -> list[AuditFinding]:
@@ -54,8 +56,8 @@ class Auditor:
         return self.findings.sorted()
 
 
-def audit(doc: BudgetDocument) -> list[AuditFinding]:
-    return Auditor(doc).run()
+def audit(doc: BudgetDocument, statements: list[Statement] | None = None) -> list[AuditFinding]:
+    return Auditor(doc, statements).run()
 
 
 __all__ = ["audit", "statements", "AuditFinding", "SEVERITIES", "LABELS", "to_json", "to_text", "to_markdown"]

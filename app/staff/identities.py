@@ -77,15 +77,9 @@ class Identities:
 
     # ── one table ───────────────────────────────────────────────────────────────────────────────
     def _table(self, t: Table) -> None:
-        failing = [c for c in t.checks if not c.ok]
-        if not failing:
-            return
-        coded, other = [], []
-        for c in failing:
-            parent = self._coded_parent(t, c)
-            (coded if parent is not None else other).append((c, parent))
-        for c, parent in coded:
+        for parent in self._coded_parents(t):      # every sum the 科目编码 define, whatever ingest checked
             self._by_codes(t, parent)
+        other = [(c, None) for c in t.checks if not c.ok and self._coded_parent(t, c) is None]
         if len(other) > 2:
             return                                  # many sums off at once: our reading, not typos
         if len(other) == 2 and not self._one_chain(t, [c for c, _ in other]):
@@ -95,6 +89,17 @@ class Identities:
                 expected, stated = _compared(c.detail)
                 self.out.add("identity.table", "error", f"{t.id} 表内勾稽关系不成立：{c.rule}（{c.detail}）",
                              self._where(t, c), expected=expected, stated=stated, why=WHY_TABLE)
+
+    def _coded_parents(self, t: Table) -> list[int]:
+        """Rows whose parts the codes name: a 类 or 款 with codes below it, and the 合计 of a table
+        of 类 codes."""
+        codes = {(r.group, r.code) for r in t.rows if r.code}
+        out = [i for i, r in enumerate(t.rows)
+               if r.code and any(g == r.group and c.startswith(r.code) and len(c) == len(r.code) + 2 for g, c in codes)]
+        for i, r in enumerate(t.rows):
+            if not r.code and r.level == 0 and is_total(r.name) and any(g == r.group and len(c) == 3 for g, c in codes):
+                out.append(i)
+        return out
 
     def _coded_parent(self, t: Table, c: Check) -> int | None:
         """The row a failing sum is about, when it and its parts can be read by 科目编码."""

@@ -20,6 +20,9 @@ from app.staff.subjects import Subjects, fund_of, side_of
 from ingest.model import BudgetDocument
 
 HUNDRED = Decimal(100)
+HEADING_ROLES = ((("三公",), ("sangong",)), (("基本支出",), ("gpb_basic",)), (("项目支出",), ("gpb_project",)),
+                 (("财政拨款",), ("fiscal_overview",)), (("一般公共预算",), ("gpb_expenditure", "gpb_basic")),
+                 (("收入",), ("income", "overview")), (("支出",), ("expenditure",)))
 
 
 def unit_of(places: int) -> Decimal:
@@ -140,6 +143,7 @@ class StatementChecks:
         refs = self.refs[id(st)]
         if not refs:
             return
+        refs = self._by_heading(st, refs)
         for m in st.figures:
             values = [(ref, self.cell(ref, m.unit)) for ref in refs]
             if any(consistent(m.text, v, v) for _, v in values):
@@ -155,6 +159,14 @@ class StatementChecks:
                          expected=shown, stated=m.text,
                          why="情况说明中的金额应与表中同一科目的数一致；按说明所写的小数位取整后两者仍不相等，"
                              "至少有一处写错。")
+
+    def _by_heading(self, st: Statement, refs: tuple[CellRef, ...]) -> tuple[CellRef, ...]:
+        """Candidates in the order the heading suggests: under "财政拨款收支…" the 财政拨款 table first."""
+        heading = "".join(st.path[1:] or st.path)
+        prefer = [roles for words, roles in HEADING_ROLES if any(w in heading for w in words)]
+        order = [r for roles in prefer for r in roles]
+        rank = {role: i for i, role in enumerate(order)}
+        return tuple(sorted(refs, key=lambda r: rank.get(self.doc.table(r.table).role, len(rank))))
 
     def _rate_fits(self, st: Statement, table_value: Decimal, m: Mention) -> str:
         """"…增长0.53%只与表中的350.35相符": the stated rate fits the table's figure, not the text's."""
@@ -343,9 +355,22 @@ class StatementChecks:
         value, text, where = wholes[0]
         actual = f.value / value * HUNDRED
         self.out.add("narrative.share", "error",
-                     f"“{self.name(st)}”占比说明为 {st.share_text}%，按 {f.text} ÷ {text or fmt(value)} 计算为 {fmt(actual)}%",
+                     f"“{self.name(st)}”占比说明为 {st.share_text}%，按 {f.text} ÷ {text or fmt(value)} 计算为 {fmt(actual)}%"
+                     + self._other_base(st, f),
                      [self.place(st), where], expected=f"{fmt(actual)}%", stated=f"{st.share_text}%",
                      why="占比 = 该项金额 ÷ 总额；按说明与表中的数计算，所写百分比对不上。")
+
+    def _other_base(self, st: Statement, f: Mention) -> str:
+        """"占“三公”经费的8.75%" that is 222.5 ÷ 2542.60, the table's 合计 with 会议费 and 培训费: say so."""
+        refs = self.usable(self.subjects.link(re.sub(r"的$", "", st.share_base))) if st.share_base else ()
+        for ref in refs[:1]:
+            t = self.doc.table(ref.table)
+            for c, label in enumerate(t.columns):
+                v = self.cell(CellRef(ref.table, ref.row, c), f.unit)
+                rng = ratio_range(f.value, span(f.text), v, Decimal(0)) if v > 0 else None
+                if c != ref.column and rng and consistent(st.share_text, *rng):
+                    return f"；所写百分比与以{t.id}“{label}” {fmt(v)} {f.unit} 为基数计算的相符，说明所称的基数与实际所用的基数不同"
+        return ""
 
     def _share_wholes(self, st: Statement, unit: str) -> list[tuple[Decimal, str, str]]:
         """What the share is of: the cells its named base links to ("占“三公”经费的…"), or the whole

@@ -101,6 +101,7 @@ class Statement:
     compare_offset: int = -1
     project: bool = False                 # the subject is a project's name ("项目名称：…")
     change_source: str = ""               # where the change or rate is written, when not at the start
+    path: tuple[str, ...] = ()            # the headings it stands under
 
     @property
     def figure(self) -> Mention | None:
@@ -236,7 +237,7 @@ class Reader:
                 current.head = True
 
     def _new(self, k, b, clause, subject, raw, sentence) -> Statement:
-        st = Statement(subject, raw, k, clause.start, b.source(clause.start), sentence)
+        st = Statement(subject, raw, k, clause.start, b.source(clause.start), sentence, path=b.path)
         self.statements.append(st)
         return st
 
