@@ -32,6 +32,10 @@ WHY_CROSS = "同一笔钱在不同的表中应是同一个数（或满足表间�
 
 
 def quantum(t: Table) -> Decimal:
+    """How far a sum may miss: 元 tables have no rounding excuse; a 万元 table's parts are each rounded
+    to its last digit, so their sum may miss the rounded total by one unit of it."""
+    if t.unit == "元":
+        return Decimal(0)
     places = max((max(-v.as_tuple().exponent, 0) for r in t.rows for v in r.values if v is not None), default=0)
     return Decimal(1).scaleb(-places)
 
@@ -80,6 +84,7 @@ class Identities:
         for parent in self._coded_parents(t):      # every sum the 科目编码 define, whatever ingest checked
             self._by_codes(t, parent)
         other = [(c, None) for c in t.checks if not c.ok and self._coded_parent(t, c) is None]
+        other += [(c, None) for c in self._exactly(t)]
         if len(other) > 2:
             return                                  # many sums off at once: our reading, not typos
         if len(other) == 2 and not self._one_chain(t, [c for c, _ in other]):
@@ -89,6 +94,56 @@ class Identities:
                 expected, stated = _compared(c.detail)
                 self.out.add("identity.table", "error", f"{t.id} 表内勾稽关系不成立：{c.rule}（{c.detail}）",
                              self._where(t, c), expected=expected, stated=stated, why=WHY_TABLE)
+
+    def _exactly(self, t: Table) -> list[Check]:
+        """A 元 table's passing checks again without ingest's tolerance of one unit: a 合计 1 元 off
+        its parts is an error, not rounding. (Sums the codes define are recomputed anyway.)"""
+        if t.unit != "元":
+            return []
+        out = []
+        for c in t.checks:
+            if not c.ok:
+                continue
+            m = re.match(r"行内:\s*(.+?)\s*=\s*(.+)$", c.rule)
+            if m:
+                out += self._row_identity(t, m.group(1), [x.strip() for x in m.group(2).split("+")])
+            m = re.match(r"层级求和:\s*(?:(\d{3,7})\s+)?(.+?)\s*=\s*Σ", c.rule)
+            if m and not m.group(1):
+                out += self._parent_sum(t, m.group(2))
+        return out
+
+    def _row_identity(self, t: Table, total: str, parts: list[str]) -> list[Check]:
+        cols = {name: i for i, name in enumerate(t.columns)}
+        if total not in cols or any(p not in cols for p in parts):
+            return []
+        out = []
+        for r in t.rows:
+            vals = [r.values[cols[p]] for p in parts]
+            if r.values[cols[total]] is None and all(v is None for v in vals):
+                continue
+            whole, s = r.values[cols[total]] or Decimal(0), sum((v or Decimal(0)) for v in vals)
+            if whole != s:
+                label = " ".join(x for x in (r.code, r.name) if x)
+                out.append(Check(f"行内: {total} = {' + '.join(parts)}", False,
+                                 f"{label}: {whole} ≠ {' + '.join(str(v or 0) for v in vals)}", ()))
+        return out
+
+    def _parent_sum(self, t: Table, name: str) -> list[Check]:
+        out = []
+        for i, p in enumerate(t.rows):
+            if p.name != name or p.code:
+                continue
+            kids = [r for r in t.rows if r.parent == i]
+            bad = []
+            for c in range(len(t.columns)):
+                if p.values[c] is None and all(k.values[c] is None for k in kids):
+                    continue
+                s = sum((k.values[c] or Decimal(0)) for k in kids)
+                if (p.values[c] or Decimal(0)) != s:
+                    bad.append(f"{t.columns[c]}: {p.values[c] or 0} ≠ Σ {s}")
+            if kids and bad:
+                out.append(Check(f"层级求和: {name} = Σ 下级", False, "; ".join(bad), ()))
+        return out
 
     def _coded_parents(self, t: Table) -> list[int]:
         """Rows whose parts the codes name: a 类 or 款 with codes below it, and the 合计 of a table

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.answer.catalog import Catalog, CellRef, catalog_for, normalise_brackets
+from app.answer.catalog import Catalog, CellRef, build_catalog, normalise_brackets
 from app.answer.linking import Item, link_items, qualify, scope_items
 from app.answer.normalize import apply_synonyms
 from app.answer.scope import org_mention
@@ -58,7 +58,7 @@ def info_of(doc: BudgetDocument) -> DocumentInfo:
 class Subjects:
     def __init__(self, doc: BudgetDocument):
         self.doc = doc
-        self.catalog: Catalog = catalog_for(doc)
+        self.catalog: Catalog = build_catalog(doc)      # not the cache: a test may pass an edited copy
         self.info = info_of(doc)
 
     # ── cleaning ────────────────────────────────────────────────────────────────────────────────
