@@ -40,7 +40,7 @@ KINDS = {
     "收入表": Kind("收入总表", r"^(?:.*[、：:])?(?:\d{4}年度?)?(?:.*?)(?:部门|单位)?收入(?:预算|决算)?(?:总表|总体情况表|表)$"),
     "支出表": Kind("支出总表", r"^(?:.*[、：:])?(?:\d{4}年度?)?(?:.*?)(?:部门|单位)?支出(?:预算|决算)?(?:总表|总体情况表)$|^支出决算表$"),
     "财政拨款收支表": Kind("财政拨款收支总表", r"财政拨款收(?:入)?支(?:出)?"),
-    "财政拨款支出表": Kind("财政拨款支出预算表", r"(?<!政府性基金)财政拨款支出预算表"),
+    "财政拨款支出表": Kind("财政拨款支出预算表", r"^(?!.*(?:政府性基金|国有资本)).*财政拨款支出预算表"),
     "财政拨款基本支出表": Kind("财政拨款基本支出预算表", r"财政拨款基本支出"),
     "一般公共预算支出表": Kind("一般公共预算支出表", r"一般公共预算(?:财政拨款)?支出(?:功能分类)?(?:预算|决算|情况)?表"),
     "一般公共预算基本支出表": Kind("一般公共预算基本支出表", r"一般公共预算(?:财政拨款)?基本支出"),
@@ -65,7 +65,7 @@ TEMPLATES = (
     Template("上海市部门（单位）预算", r"财务收支预算总表",
              ("收支总表", "收入表", "支出表", "财政拨款收支表", "一般公共预算支出表", "政府性基金表", "国有资本经营表",
               "一般公共预算基本支出表", "三公表")),
-    Template("江苏省部门预算（公开01–12表）", r"会议费、培训费|公开\d{2}表|（功能科目）|（经济科目）|机关运行经费支出预算表",
+    Template("江苏省部门预算（公开01–12表）", r"会议费、培训费|公开\d{2}表|（功能科目）|（经济科目）|机关运行经费支出预算表|财政拨款基本支出预算表",
              ("收支总表", "收入表", "支出表", "财政拨款收支表", "财政拨款支出表", "财政拨款基本支出表", "一般公共预算支出表",
               "一般公共预算基本支出表", "三公表", "政府性基金表", "机关运行经费表", "政府采购表")),
     Template("单位（部门）预算（收支总体情况表 …）", r"收支总体情况表",
@@ -132,7 +132,7 @@ class Completeness:
     # ── empty tables and their notes ────────────────────────────────────────────────────────────
     def empty_tables(self) -> None:
         for t in self.doc.tables:
-            if t.id in self.unreadable or not t.columns or _garbled(t):
+            if t.id in self.unreadable or not t.columns:
                 continue
             amounts = [v for r in t.rows for v in r.values if v is not None and v != 0]
             note = re.sub(r"\s", "", t.note)
@@ -142,7 +142,7 @@ class Completeness:
                              f"{t.id}《{t.title}》注明“{note[:60]}”，但表中列有数字（如 {total} {t.unit}）",
                              [f"{t.id} ({t.source})"], expected="空表或删去空表说明", stated=note[:60],
                              why="表下注明本表为空表，表中却有数字；要么表中的数不应出现，要么说明写错。")
-            elif not amounts and t.rows and not EMPTY_NOTE.search(note) and self._may_be_empty(t) \
+            elif not amounts and t.rows and not _garbled(t) and not EMPTY_NOTE.search(note) and self._may_be_empty(t) \
                     and self.doc.sections and not self._explained(t):   # tables alone: the 说明 is elsewhere
                 self.out.add("completeness.empty_note", "warning",
                              f"{t.id}《{t.title}》没有数字，表下和说明中都没有写明为空表及原因",

@@ -36,6 +36,8 @@ FILLER = re.compile(r"当年|本年|全年|今年|年度|预算执行数|执行�
                     r"[（(][类款项目部门]+[)）]|[“”\"'‘’《》\-—－·、\s]")
 PREVIOUS = re.compile(r"(?:上年|去年|上一年度?)(?!结转|结余|度?结转)")
 UNIT_TYPES = "管理局|管理中心|中心|局|办公室|办公厅|办事处|委员会|检察院|法院|院|厅|所|站|队|处|部|委|社|馆"
+UNIT_AT_START = re.compile(rf"^[\u4e00-\u9fff]{{2,20}}?(?:{UNIT_TYPES})(?:（部门）|部门|本级)?"
+                           r"(?=20\d\d|本年|收入|支出|收、支|收支|财政拨款|一般公共预算|政府性基金|国有资本)")
 CHAIN = re.compile(r"[（(](?:类|款|项)[)）]")
 SIDE_WORDS = re.compile(r"收、支|收入、支出|收支|收入|支出")
 FUNDS = ("一般公共预算", "政府性基金", "国有资本经营", "财政专户", "其他资金", "上年结转", "事业收入",
@@ -82,6 +84,10 @@ class Subjects:
                 cut = text.find(org) + len(org)
                 offset += cut
                 text = re.sub(r"^(?:（部门）|部门|本级|本部)", "", text[cut:])
+            unit = UNIT_AT_START.match(text)      # a unit's name we were not told (the cover unread)
+            if unit:
+                offset += unit.end()
+                text = text[unit.end():]
         if year is None and PREVIOUS.search(text):          # "（上年财政仅安排…预留机动140.2万元）"
             year = self.doc.year - 1 if self.doc.year else None
         measure = ""
