@@ -101,9 +101,7 @@ class Identities:
         if t.unit != "元":
             return []
         out = []
-        for c in t.checks:
-            if not c.ok:
-                continue
+        for c in {c.rule: c for c in t.checks if c.ok}.values():    # one rule covers many rows
             m = re.match(r"行内:\s*(.+?)\s*=\s*(.+)$", c.rule)
             if m:
                 out += self._row_identity(t, m.group(1), [x.strip() for x in m.group(2).split("+")])

@@ -20,6 +20,7 @@ from app.staff.subjects import Subjects, fund_of, side_of
 from ingest.model import BudgetDocument
 
 HUNDRED = Decimal(100)
+WHOLES = ("收入总计", "支出总计", "财政拨款收支总预算", "财政拨款支出", "一般公共预算支出", "一般公共预算基本支出", "“三公”经费")
 HEADING_ROLES = ((("三公",), ("sangong",)), (("基本支出",), ("gpb_basic",)), (("项目支出",), ("gpb_project",)),
                  (("财政拨款",), ("fiscal_overview",)), (("一般公共预算",), ("gpb_expenditure", "gpb_basic")),
                  (("收入",), ("income", "overview")), (("支出",), ("expenditure",)))
@@ -380,10 +381,17 @@ class StatementChecks:
             refs = self.usable(self.subjects.link(base))
             return [(self.cell(r, unit), "", self.cell_where(r)) for r in refs]
         head = self._head_of(st)
-        if head is None or not head.figures:
+        out = []
+        if head is not None and head.figures:
+            h = head.figures[0]
+            out.append((to_unit(h.value, h.unit, unit), h.text, self.place(head)))
+        if not out:
             return []
-        h = head.figures[0]
-        return [(to_unit(h.value, h.unit, unit), h.text, self.place(head))]
+        for label in WHOLES:              # a share of some whole the document states is not our finding
+            entry = self.subjects.catalog.entries.get(label)
+            for r in self.usable(entry.refs[:1] if entry else ()):
+                out.append((self.cell(r, unit), "", self.cell_where(r)))
+        return out
 
     def _head_of(self, st: Statement) -> Statement | None:
         k = self.statements.index(st)

@@ -62,6 +62,7 @@ class Subjects:
         self.doc = doc
         self.catalog: Catalog = build_catalog(doc)      # not the cache: a test may pass an edited copy
         self.info = info_of(doc)
+        self._links: dict[str, tuple[CellRef, ...]] = {}
 
     # ── cleaning ────────────────────────────────────────────────────────────────────────────────
     def clean(self, raw: str) -> Subject:
@@ -109,6 +110,11 @@ class Subjects:
     def link(self, subject: str) -> tuple[CellRef, ...]:
         """The cells the subject names (candidates, primary first), or () when it does not name
         exactly one item with every content word accounted for."""
+        if subject not in self._links:
+            self._links[subject] = self._link_subject(subject)
+        return self._links[subject]
+
+    def _link_subject(self, subject: str) -> tuple[CellRef, ...]:
         text = _normalise(subject)
         if not text:
             return ()

@@ -171,3 +171,50 @@ def test_missing_table_is_not_claimed_where_we_may_have_lost_it(name):
     from .injections import inject_missing_table
     doc, _, _ = inject_missing_table(corpus_doc(name))
     assert not [f for f in audit(doc) if f.rule == "completeness.missing"]
+
+
+# ── the issue's kinds, written into the paragraphs themselves (the reader reads them as published) ──
+
+def _edit(doc, contains: str, old: str, new: str):
+    from dataclasses import replace
+    k = next(i for i, s in enumerate(doc.sections) if contains in s.text)
+    s = doc.sections[k]
+    assert old in s.text, (old, s.text)
+    sections = doc.sections[:k] + (replace(s, text=s.text.replace(old, new, 1)),) + doc.sections[k + 1:]
+    return replace(doc, sections=sections), s.source
+
+
+TEXT_EDITS = [
+    # Shanghai: a 2024 budget compared "比2024年预算" (its own year)
+    ("putuo-wanli-2024", "其中：财政拨款收入15621.11万元", "比2023年预算减少876.75万元", "比2024年预算减少876.75万元",
+     "period.base", "2024年"),
+    # Shanghai: the figure of the document's year named with the next year
+    ("putuo-wanli-2024", "专项普查活动（项）", "2024年预算安排25.77万元", "2025年预算安排25.77万元", "period.year", "2025年"),
+    # Shanghai: the base year of "当年预算执行数" not the year compared with
+    ("putuo-wanli-2024", "专项普查活动（项）", "2023年当年预算执行数为60.13万元", "2022年当年预算执行数为60.13万元",
+     "period.base", "2022年"),
+    # Shanghai: 财政拨款收入 and 财政拨款支出 equal (15621.11) but their decreases made unequal
+    ("putuo-wanli-2024", "其中：财政拨款支出预算15621.11万元", "比2023年预算减少876.75万元", "比2023年预算减少886.75万元",
+     "change.balance", "886.75"),
+    # Shanghai: a 科目's amount differing from its 功能分类 row (the rate still fits the table's figure)
+    ("putuo-wanli-2024", "购房补贴（项）", "2024年预算安排320.17万元", "2024年预算安排322.17万元", "narrative.amount", "322.17"),
+    # Jiangsu: a 项's amount against 表5/表7
+    ("jiangsu-jianchayuan-2019", "住房公积金（项）支出1442.74", "支出1442.74万元", "支出1452.74万元", "narrative.amount", "1452.74"),
+    # Jiangsu: "与上年相比" named as the document's own year
+    ("jiangsu-jianchayuan-2019", "住房公积金（项）支出1442.74", "与上年相比增加368.97万元", "与2019年相比增加368.97万元",
+     "period.base", "2019年"),
+    # Jiangsu: the rate of a change made wrong
+    ("jiangsu-jianchayuan-2019", "财政拨款预算支出24,169.74", "增长10.15%", "增长11.15%", "change.percent", "11.15%"),
+    # Jiangsu: 一般公共预算 收入 and 支出 equal, their increases made unequal
+    ("jiangsu-jianchayuan-2019", "2019年一般公共预算财政拨款支出预算", "增加2228.78万元", "增加2238.78万元",
+     "change.balance", "2238.78"),
+]
+
+
+@pytest.mark.parametrize("name,contains,old,new,rule,stated", TEXT_EDITS)
+def test_error_written_into_the_paragraph_is_found(name, contains, old, new, rule, stated):
+    doc, source = _edit(corpus_doc(name), contains, old, new)
+    before = {(f.rule, f.where) for f in audit(corpus_doc(name))}
+    hits = [f for f in audit(doc) if f.rule == rule and (f.rule, f.where) not in before]
+    assert hits, [f for f in audit(doc)]
+    assert any(f.stated == stated and any(w.startswith(source) for w in f.where) for f in hits), hits
