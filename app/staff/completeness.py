@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
-from pathlib import Path
 
 from app.staff.findings import Findings
 from ingest.model import BudgetDocument, Table
@@ -222,4 +220,4 @@ def _key(name: str) -> str:
     return re.sub(r"[\s（）()]", "", name)
 
 
-__all__ = ["Completeness", "template_of", "kinds_of", "TEMPLATES", "Path", "Decimal"]
+__all__ = ["Completeness", "template_of", "kinds_of", "TEMPLATES"]

@@ -52,7 +52,3 @@ def _repeats_codes(t) -> bool:
                 return True
             seen.add(key)
     return False
-
-
-def cross_checks_ran(doc: BudgetDocument) -> bool:
-    return not any(f.rule == "cross-table" and "could not run" in f.message for f in doc.findings)

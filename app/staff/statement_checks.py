@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 
 from app.answer.catalog import CellRef
+from app.staff.audit_figures import half_up
 from app.staff.findings import Findings
 from app.staff.statements import Mention, Statement, subject_key, to_unit
 from app.staff.subjects import Subjects, fund_of, side_of
@@ -32,11 +33,6 @@ def unit_of(places: int) -> Decimal:
 
 def places_of(text: str) -> int:
     return len(text.split(".")[1]) if "." in text else 0
-
-
-def half_up(x: Decimal, places: int = 2) -> Decimal:
-    from app.staff.audit_figures import half_up as hu
-    return hu(x, places)
 
 
 def consistent(stated: str, lo: Decimal, hi: Decimal, slack: Decimal = Decimal(0)) -> bool:

@@ -189,7 +189,6 @@ class Reader:
 
     def _block(self, k: int, b: Block) -> None:
         current: Statement | None = None
-        project = False
         for m in SENTENCE.finditer(b.text):
             sentence = m.group(0)
             body, reason = sentence, ""
@@ -198,43 +197,42 @@ class Reader:
                 body, reason = sentence[:r.start()], sentence[r.end():]
             if ENUMERATED_REASON.match(sentence):        # "…主要原因一是…；二是…700万元…"
                 body, reason = "", sentence
-            lead_year = None
-            label = ""                                   # "检察（款）：2018年预算支出合计…" — the 款 is the subject
-            for clause in _clauses(body, m.start()):
-                after = b.text[clause.start + len(clause.text):clause.start + len(clause.text) + 1]
-                if project:                              # "项目名称：X" — X is the subject that follows
-                    current = self._new(k, b, clause, clause.text, clause.text, sentence)
-                    current.project = True
-                    project = False
-                    continue
-                if clause.text.endswith("项目名称"):
-                    project = True
-                    continue
-                if re.fullmatch(r"(?:此外|另外|同时|其中|包括|具体如下|如下)", clause.text):
-                    if HEAD.search(clause.text) and current is not None:
-                        current.head = True
-                    continue
-                y = re.fullmatch(r"(20\d\d)年度?", clause.text)
-                if y:                                   # "2024年，…收入预算…"
-                    lead_year = int(y.group(1))
-                    continue
-                if after in ":：" and not TOKENS.search(clause.text):
-                    label = clause.text
-                    continue
-                if not TOKENS.search(clause.text) and LIST_START.match(clause.text):
-                    subject = self.subject_of(clause.text)[0]    # "1、…行政运行（项）。" then its figures
-                    if subject:
-                        current = self._new(k, b, clause, subject, clause.text, sentence)
-                    continue
+            current = self._sentence(k, b, sentence, body, m.start(), current)
+            if current is not None and reason and not current.reason and not (r and r.group("use")):
+                current.reason = reason.rstrip("。；;")
+            if HEAD.search(body.rstrip("。；;")) and current is not None:
+                current.head = True
+
+    def _sentence(self, k: int, b: Block, sentence: str, body: str, start: int,
+                  current: Statement | None) -> Statement | None:
+        lead_year = None
+        label = ""                                   # "检察（款）：2018年预算支出合计…" — the 款 is the subject
+        project = False                              # "项目名称：X" — X is the subject that follows
+        for clause in _clauses(body, start):
+            after = b.text[clause.start + len(clause.text):clause.start + len(clause.text) + 1]
+            if project:
+                current = self._new(k, b, clause, clause.text, clause.text, sentence)
+                current.project, project = True, False
+            elif clause.text.endswith("项目名称"):
+                project = True
+            elif re.fullmatch(r"(?:此外|另外|同时|其中|包括|具体如下|如下)", clause.text):
+                if HEAD.search(clause.text) and current is not None:
+                    current.head = True
+            elif y := re.fullmatch(r"(20\d\d)年度?", clause.text):     # "2024年，…收入预算…"
+                lead_year = int(y.group(1))
+            elif after in ":：" and not TOKENS.search(clause.text):
+                label = clause.text
+            elif not TOKENS.search(clause.text) and LIST_START.match(clause.text):
+                subject = self.subject_of(clause.text)[0]     # "1、…行政运行（项）。" then its figures
+                if subject:
+                    current = self._new(k, b, clause, subject, clause.text, sentence)
+            else:
                 before = len(self.statements)
                 current = self._clause(k, b, clause, current, sentence, lead_year)
                 if label and len(self.statements) > before and subject_key(current.subject) in ("", "支", "收"):
                     current.subject = current.raw_subject = label
                 label = ""
-            if current is not None and reason and not current.reason and not (r and r.group("use")):
-                current.reason = reason.rstrip("。；;")
-            if HEAD.search(body.rstrip("。；;")) and current is not None:
-                current.head = True
+        return current
 
     def _new(self, k, b, clause, subject, raw, sentence) -> Statement:
         st = Statement(subject, raw, k, clause.start, b.source(clause.start), sentence, path=b.path)
