@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from app.staff.audit_figures import Figure, Resolver, clean_name, context_of, half_up
 from app.staff.findings import Findings
+from app.staff.reading import TITLE_YEAR, trusted_year
 from app.staff.statements import Block, Statement
 from app.staff.subjects import Subjects
 from ingest.model import BudgetDocument
@@ -38,6 +39,7 @@ class NarrativeRules:
             self.parts(b)
             self.unfunded(b)
             self.label(b)
+        self.titles()
         self.naming()
         self.people()
         self.units()
@@ -144,6 +146,31 @@ class NarrativeRules:
                      f"（{ov.rows[r].source}），{stated} 万元是其中的“{part.name}”（{part.source}）{also}；同一名称指不同的数",
                      [where, f"{ov.id} ({ov.rows[r].source})"], expected=whole, stated=stated,
                      why="同一份文件里“一般公共预算”应指同一个数；说明所用的数只是表中该项的一部分，读者会把两者混为一谈。")
+
+    # ── the year in titles and headings ─────────────────────────────────────────────────────────
+    def titles(self) -> None:
+        """"2023年部门预算编制说明" in a 2024 budget, a table titled with another year."""
+        year = trusted_year(self.doc)
+        if not year:
+            return
+        pat = TITLE_YEAR
+        places = [(t.title, f"{t.id} ({t.source})", f"{t.id}表题") for t in self.doc.tables]
+        seen = set()
+        for sec in self.doc.sections:
+            for head in (re.sub(r"\s", "", h) for h in sec.path):
+                if head not in seen:
+                    seen.add(head)
+                    places.append((head, f"标题“{head[:30]}”（{sec.source} 之上）", "标题"))
+            first = re.sub(r"\s", "", sec.text)[:40]
+            if first not in seen:
+                seen.add(first)
+                places.append((first, sec.source, "标题"))
+        for text, where, what in places:
+            m = pat.search(re.sub(r"\s", "", text))
+            if m and int(m.group(1)) != year and len(set(pat.findall(text))) == 1:
+                self.out.add("period.year", "error", f"{what}“{m.group(0)}”写的是 {m.group(1)} 年，本文件是 {year} 年{self.doc.kind}",
+                             [where], expected=f"{year}年", stated=f"{m.group(1)}年",
+                             why=f"本文件是 {year} 年的{self.doc.kind}，标题中的年度应为 {year} 年。")
 
     # ── the same period or document number written two ways ────────────────────────────────────
     def naming(self) -> None:

@@ -52,3 +52,20 @@ def _repeats_codes(t) -> bool:
                 return True
             seen.add(key)
     return False
+
+
+TITLE_YEAR = re.compile(r"(?<!\d)(20\d\d)年度?[^，。；：:\d]{0,24}?(?:部门|单位)?(?:预算|决算)(?:编制)?(?:情况)?(?:说明|公开|总表|表)")
+
+
+def trusted_year(doc: BudgetDocument) -> int | None:
+    """The document's year, unless most of its own titles name another one (then we misread it, and
+    no "wrong year" can be claimed)."""
+    named = [int(y) for t in doc.tables for y in TITLE_YEAR.findall(re.sub(r"\s", "", t.title))]
+    named += [int(y) for s in doc.sections for h in s.path for y in TITLE_YEAR.findall(re.sub(r"\s", "", h))]
+    if not doc.year:
+        return None
+    if len(named) >= 3:
+        top = max(set(named), key=named.count)
+        if top != doc.year and named.count(top) * 2 > len(named):
+            return None
+    return doc.year

@@ -16,6 +16,7 @@ from decimal import Decimal
 from app.answer.catalog import CellRef
 from app.staff.audit_figures import half_up
 from app.staff.findings import Findings
+from app.staff.reading import trusted_year
 from app.staff.statements import Mention, Statement, subject_key, to_unit
 from app.staff.subjects import Subjects, fund_of, side_of
 from ingest.model import BudgetDocument
@@ -310,7 +311,7 @@ class StatementChecks:
 
     # ── period named vs the document's year ─────────────────────────────────────────────────────
     def period(self, st: Statement) -> None:
-        year = self.doc.year
+        year = trusted_year(self.doc)
         if not year:
             return
         for m in st.figures:

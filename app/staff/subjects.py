@@ -34,6 +34,8 @@ NOT_SUBJECT = re.compile(r"(?:收入|支出)决算数?|决算(?:收入|支出)|�
 FILLER = re.compile(r"当年|本年|全年|今年|年度|预算执行数|执行数|预算数|预算安排|预算|安排|决算数|决算|合计|总计|总额|"
                     r"金额|规模|共计|拟|本部门|本单位|我部门|我单位|部门|单位|科目|支出|数|为|是|共|各|总|的|"
                     r"[（(][类款项目部门]+[)）]|[“”\"'‘’《》\-—－·、\s]")
+SCOPE_PREFIX = re.compile(r"(?:本部门|本单位)?及?下属[^，。；]*?(?:单位|机关)(?=财政拨款|的|使用)|(?:使用)?财政拨款(?:安排)?的|"
+                          r"[\u4e00-\u9fff]{2,12}?安排的")
 PREVIOUS = re.compile(r"(?:上年|去年|上一年度?)(?!结转|结余|度?结转)")
 UNIT_TYPES = "管理局|管理中心|中心|局|办公室|办公厅|办事处|委员会|检察院|法院|院|厅|所|站|队|处|部|委|社|馆"
 UNIT_AT_START = re.compile(rf"^[\u4e00-\u9fff]{{2,20}}?(?:{UNIT_TYPES})(?:（部门）|部门|本级)?"
@@ -89,6 +91,8 @@ class Subjects:
             if unit:
                 offset += unit.end()
                 text = text[unit.end():]
+        while (scope := SCOPE_PREFIX.match(text)) and scope.end() < len(text):
+            text = text[scope.end():]            # "下属…单位", "一般公共预算拨款安排的": whose money, not what
         if year is None and PREVIOUS.search(text):          # "（上年财政仅安排…预留机动140.2万元）"
             year = self.doc.year - 1 if self.doc.year else None
         measure = ""

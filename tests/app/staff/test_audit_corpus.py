@@ -218,3 +218,11 @@ def test_error_written_into_the_paragraph_is_found(name, contains, old, new, rul
     hits = [f for f in audit(doc) if f.rule == rule and (f.rule, f.where) not in before]
     assert hits, [f for f in audit(doc)]
     assert any(f.stated == stated and any(w.startswith(source) for w in f.where) for f in hits), hits
+
+
+def test_a_table_titled_with_another_year_is_found():
+    from dataclasses import replace
+    doc = corpus_doc("putuo-wanli-2024")
+    tables = tuple(replace(t, title=t.title.replace("2024年", "2023年")) if t.id == "表2" else t for t in doc.tables)
+    found = [f for f in audit(replace(doc, tables=tables)) if f.rule == "period.year"]
+    assert [(f.where, f.stated) for f in found] == [(("表2 (pp. 11-15)",), "2023年")]

@@ -213,3 +213,11 @@ def test_rounding_of_the_text_is_respected(sample_doc):
     # 22.04 ÷ 361.61 = 6.0949…% → 6.09% (the text) although the three shares add up to 99.99%.
     assert round(D("22.04") / D("361.61") * 100, 2) == D("6.09")
     assert not [f for f in audit(sample_doc) if f.rule == "narrative.share"]
+
+
+def test_a_heading_with_another_year_is_found(edited_doc):
+    doc = edited_doc({762: ("2025 年单位预算情况说明", "2024 年单位预算情况说明")})
+    found = [f for f in audit(doc) if f.rule == "period.year"]
+    assert len(found) == 1 and "2024年单位预算情况说明" in found[0].message
+    assert found[0].where == ("标题“第三部分2024年单位预算情况说明”（lines 766-768 之上）",)
+    assert (found[0].expected, found[0].stated) == ("2025年", "2024年")
