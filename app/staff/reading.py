@@ -30,15 +30,16 @@ def unreadable_tables(doc: BudgetDocument) -> frozenset[str]:
     ids = {t.id for t in doc.tables if not t.columns or (not t.rows and not t.note) or _repeats_codes(t)}
     by_source = {t.source: t.id for t in doc.tables}
     for p in reading_problems(doc):
-        if p.rule == "ambiguous-placement" and getattr(p, "severity", "") == "note":
+        rule, message, where = (str(getattr(p, k, "") or "") for k in ("rule", "message", "where"))
+        if rule == "ambiguous-placement" and getattr(p, "severity", "") == "note":
             continue                 # placed by column order, and the table's arithmetic holds
-        named = re.match(r"\s*(表\d+)\b", p.message) or re.match(r"\s*(表\d+)\b", getattr(p, "where", "") or "")
+        named = re.match(r"\s*(表\d+)\b", message) or re.match(r"\s*(表\d+)\b", where)
         if named:
             ids.add(named.group(1))
-        elif getattr(p, "where", "") in by_source:
-            ids.add(by_source[p.where])
+        elif where in by_source:
+            ids.add(by_source[where])
         elif getattr(p, "table", ""):
-            ids.add(p.table)
+            ids.add(str(p.table))
     return frozenset(ids)
 
 

@@ -14,7 +14,7 @@ LABELS = SEVERITY_NAMES
 
 
 def to_json(doc: BudgetDocument, findings: list[AuditFinding]) -> str:
-    unread = [{"rule": p.rule, "message": p.message, "where": p.where} for p in reading_problems(doc)]
+    unread = [{k: str(getattr(p, k, "") or "") for k in ("rule", "message", "where")} for p in reading_problems(doc)]
     return json.dumps({"doc": doc.doc_id, "count": len(findings), "findings": [asdict(f) for f in findings],
                        "reading_problems": unread}, ensure_ascii=False, indent=2)
 
