@@ -1,5 +1,8 @@
 """What we could not read is not the document's error.
 
+(A problem is read by attribute: ingest's ``Finding`` (rule, message, where, severity) today, its
+``ReadingProblem`` (kind, what, where, message, severity) once issue 14 lands.)
+
 Ingest records what it could not read (a figure it could not place, a header it did not recognise, a
 table it could not build, a document that ends inside a table). Those are our reading problems: the
 audit never reports them as the document's inconsistencies, and a table that has one is not the basis
@@ -30,10 +33,10 @@ def unreadable_tables(doc: BudgetDocument) -> frozenset[str]:
     ids = {t.id for t in doc.tables if not t.columns or (not t.rows and not t.note) or _repeats_codes(t)}
     by_source = {t.source: t.id for t in doc.tables}
     for p in reading_problems(doc):
-        rule, message, where = (str(getattr(p, k, "") or "") for k in ("rule", "message", "where"))
-        if rule == "ambiguous-placement" and getattr(p, "severity", "") == "note":
+        what, message, where = (str(getattr(p, k, "") or "") for k in ("what", "message", "where"))
+        if getattr(p, "severity", "") == "note":
             continue                 # placed by column order, and the table's arithmetic holds
-        named = re.match(r"\s*(表\d+)\b", message) or re.match(r"\s*(表\d+)\b", where)
+        named = next((m for m in (re.match(r"\s*(表\d+)", x) for x in (what, message, where)) if m), None)
         if named:
             ids.add(named.group(1))
         elif where in by_source:

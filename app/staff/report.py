@@ -14,7 +14,8 @@ LABELS = SEVERITY_NAMES
 
 
 def to_json(doc: BudgetDocument, findings: list[AuditFinding]) -> str:
-    unread = [{k: str(getattr(p, k, "") or "") for k in ("rule", "message", "where")} for p in reading_problems(doc)]
+    unread = [{k: str(getattr(p, k)) for k in ("rule", "kind", "what", "message", "where", "severity") if hasattr(p, k)}
+              for p in reading_problems(doc)]
     return json.dumps({"doc": doc.doc_id, "count": len(findings), "findings": [asdict(f) for f in findings],
                        "reading_problems": unread}, ensure_ascii=False, indent=2)
 
