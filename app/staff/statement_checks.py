@@ -376,7 +376,9 @@ class StatementChecks:
         base = re.sub(r"的$", "", st.share_base)
         if base:
             refs = self.usable(self.subjects.link(base))
-            return [(self.cell(r, unit), "", self.cell_where(r)) for r in refs]
+            words = re.sub(r"[“”\"]", "", base)          # the column the base names, not the table's 合计
+            named = [r for r in refs if words in re.sub(r"[“”\"]", "", self.doc.table(r.table).columns[r.column])]
+            return [(self.cell(r, unit), "", self.cell_where(r)) for r in (named or refs)]
         head = self._head_of(st)
         out = []
         if head is not None and head.figures:

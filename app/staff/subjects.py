@@ -83,10 +83,9 @@ class Subjects:
             org = org_mention(text, self.info, [self.info]) if self.doc.org else ""
             if org and org != self.doc.org and not re.search(rf"(?:{UNIT_TYPES})$", org):
                 org = ""                    # "党委办公厅（室）…": a short form that is really a 科目's words
-            if org and 0 <= text.find(org) <= 2:
-                cut = text.find(org) + len(org)
-                offset += cut
-                text = re.sub(r"^(?:（部门）|部门|本级|本部)", "", text[cut:])
+            if org and text.startswith(org) and re.match(r"(?!（)|（部门）", text[len(org):]):
+                offset += len(org)              # not "党委办公厅（室）及相关机构事务": a 科目's name
+                text = re.sub(r"^(?:（部门）|部门|本级|本部)", "", text[len(org):])
             unit = UNIT_AT_START.match(text)      # a unit's name we were not told (the cover unread)
             if unit:
                 offset += unit.end()
