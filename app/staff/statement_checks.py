@@ -378,7 +378,8 @@ class StatementChecks:
             refs = self.usable(self.subjects.link(base))
             words = re.sub(r"[“”\"]", "", base)          # the column the base names, not the table's 合计
             named = [r for r in refs if words in re.sub(r"[“”\"]", "", self.doc.table(r.table).columns[r.column])]
-            return [(self.cell(r, unit), "", self.cell_where(r)) for r in (named or refs)]
+            refs = named or refs or self._column_named(words)
+            return [(self.cell(r, unit), "", self.cell_where(r)) for r in refs]
         head = self._head_of(st)
         out = []
         if head is not None and head.figures:
@@ -391,6 +392,20 @@ class StatementChecks:
             for r in self.usable(entry.refs[:1] if entry else ()):
                 out.append((self.cell(r, unit), "", self.cell_where(r)))
         return out
+
+    def _column_named(self, words: str) -> tuple[CellRef, ...]:
+        """A whole named by a column group ("“三公”经费/小计"): its subtotal cell, first row with a figure."""
+        out = []
+        for t in self.doc.tables:
+            if t.id in self.unreadable:
+                continue
+            for c, label in enumerate(t.columns):
+                parts = [re.sub(r"[“”\"]", "", p) for p in label.split("/")]
+                if words in parts and parts[parts.index(words) + 1:] in ([], ["小计"], ["合计"]):
+                    row = next((i for i, r in enumerate(t.rows) if r.values[c] is not None), None)
+                    if row is not None:
+                        out.append(CellRef(t.id, row, c))
+        return tuple(out)
 
     def _head_of(self, st: Statement) -> Statement | None:
         k = self.statements.index(st)
