@@ -360,7 +360,7 @@ class StatementChecks:
 
     def _other_base(self, st: Statement, f: Mention) -> str:
         """"占“三公”经费的8.75%" that is 222.5 ÷ 2542.60, the table's 合计 with 会议费 and 培训费: say so."""
-        refs = self.usable(self.subjects.link(re.sub(r"的$", "", st.share_base))) if st.share_base else ()
+        refs = self._base_refs(re.sub(r"的$", "", st.share_base)) if st.share_base else ()
         for ref in refs[:1]:
             t = self.doc.table(ref.table)
             for c, label in enumerate(t.columns):
@@ -375,11 +375,7 @@ class StatementChecks:
         the sentence before announced ("支出预算合计…，其中：基本支出…，占…")."""
         base = re.sub(r"的$", "", st.share_base)
         if base:
-            refs = self.usable(self.subjects.link(base))
-            words = re.sub(r"[“”\"]", "", base)          # the column the base names, not the table's 合计
-            named = [r for r in refs if words in re.sub(r"[“”\"]", "", self.doc.table(r.table).columns[r.column])]
-            refs = named or refs or self._column_named(words)
-            return [(self.cell(r, unit), "", self.cell_where(r)) for r in refs]
+            return [(self.cell(r, unit), "", self.cell_where(r)) for r in self._base_refs(base)]
         head = self._head_of(st)
         out = []
         if head is not None and head.figures:
@@ -392,6 +388,13 @@ class StatementChecks:
             for r in self.usable(entry.refs[:1] if entry else ()):
                 out.append((self.cell(r, unit), "", self.cell_where(r)))
         return out
+
+    def _base_refs(self, base: str) -> tuple[CellRef, ...]:
+        """The cells a share's named base means: the column that names it, not the table's 合计."""
+        refs = self.usable(self.subjects.link(base))
+        words = re.sub(r"[“”\"]", "", base)
+        named = tuple(r for r in refs if words in re.sub(r"[“”\"]", "", self.doc.table(r.table).columns[r.column]))
+        return named or refs or self._column_named(words)
 
     def _column_named(self, words: str) -> tuple[CellRef, ...]:
         """A whole named by a column group ("“三公”经费/小计"): its subtotal cell, first row with a figure."""
