@@ -65,7 +65,8 @@ def trusted_year(doc: BudgetDocument) -> int | None:
     """The document's year, unless most of its own titles name another one (then we misread it, and
     no "wrong year" can be claimed)."""
     named = [int(y) for t in doc.tables for y in TITLE_YEAR.findall(re.sub(r"\s", "", t.title))]
-    named += [int(y) for s in doc.sections for h in s.path for y in TITLE_YEAR.findall(re.sub(r"\s", "", h))]
+    headings = dict.fromkeys(re.sub(r"\s", "", h) for s in doc.sections for h in s.path)   # each once
+    named += [int(y) for h in headings for y in TITLE_YEAR.findall(h)]
     if not doc.year:
         return None
     if len(named) >= 3:
