@@ -17,72 +17,15 @@ from app.answer.catalog import CellRef
 from app.staff.audit_figures import half_up
 from app.staff.findings import Findings
 from app.staff.reading import trusted_year
+from app.staff.rounding import HUNDRED, ONE, consistent, fmt, places_of, rate_range, ratio_range, span, unit_of
 from app.staff.statements import Mention, Statement, subject_key, to_unit
 from app.staff.subjects import Subjects, fund_of, side_of
 from ingest.model import BudgetDocument
 
-HUNDRED = Decimal(100)
 WHOLES = ("收入总计", "支出总计", "财政拨款收支总预算", "财政拨款支出", "一般公共预算支出", "一般公共预算基本支出", "“三公”经费")
 HEADING_ROLES = ((("三公",), ("sangong",)), (("基本支出",), ("gpb_basic",)), (("项目支出",), ("gpb_project",)),
                  (("财政拨款",), ("fiscal_overview",)), (("一般公共预算",), ("gpb_expenditure", "gpb_basic")),
                  (("收入",), ("income", "overview")), (("支出",), ("expenditure",)))
-
-
-def unit_of(places: int) -> Decimal:
-    return Decimal(1).scaleb(-places)
-
-
-def places_of(text: str) -> int:
-    return len(text.split(".")[1]) if "." in text else 0
-
-
-def consistent(stated: str, lo: Decimal, hi: Decimal, slack: Decimal = Decimal(0)) -> bool:
-    """Is some true value in [lo, hi] written as ``stated`` (rounded half-up, or cut off), give or
-    take ``slack`` units of its last digit?"""
-    v, u = abs(Decimal(stated)), unit_of(places_of(stated))
-    if lo <= 0 <= hi:
-        lo, hi = Decimal(0), max(-lo, hi)
-    else:
-        lo, hi = min(abs(lo), abs(hi)), max(abs(lo), abs(hi))
-    lo, hi = lo - slack * u, hi + slack * u
-    return not (hi < v - u / 2 or lo >= v + u)
-
-
-# a computed percentage one unit off in its last digit is a rounding convention (shares forced to add
-# up to 100%, a rate computed from unrounded amounts), not an inconsistency a reader would report
-ONE = Decimal(1)
-
-
-def span(text: str) -> Decimal:
-    """Half a unit of the last digit shown: the rounding a written figure carries."""
-    return unit_of(places_of(text)) / 2
-
-
-def rate_range(current: Decimal, c_err: Decimal, change: Decimal, d_err: Decimal) -> tuple[Decimal, Decimal] | None:
-    """The rate change ÷ (current − change) over the rounding of both figures, or None when the
-    earlier figure may be zero or negative."""
-    values = []
-    for c in (current - c_err, current + c_err):
-        for d in (change - d_err, change + d_err):
-            before = c - d
-            if before <= 0:
-                return None
-            values.append(d / before * HUNDRED)
-    return min(values), max(values)
-
-
-def ratio_range(part: Decimal, p_err: Decimal, whole: Decimal, w_err: Decimal) -> tuple[Decimal, Decimal] | None:
-    values = []
-    for p in (part - p_err, part + p_err):
-        for w in (whole - w_err, whole + w_err):
-            if w <= 0:
-                return None
-            values.append(p / w * HUNDRED)
-    return min(values), max(values)
-
-
-def fmt(x: Decimal, places: int = 2) -> str:
-    return f"{half_up(x, places):.{places}f}"
 
 
 class StatementChecks:
@@ -438,7 +381,8 @@ class StatementChecks:
 
     # ── 收入 vs 支出, and one subject's change stated twice ─────────────────────────────────────
     def balance(self) -> None:
-        stated = [s for s in self.statements if s.change is not None and s.figures and not s.ambiguous]
+        stated = [s for s in self.statements if (s.change is not None or s.rate is not None) and s.figures
+                  and not s.ambiguous]
         for i, a in enumerate(stated):
             for b in stated[i + 1:]:
                 self._pair(a, b)
@@ -449,24 +393,39 @@ class StatementChecks:
         fa, fb = a.figures[0], b.figures[0]
         if to_unit(fa.value, fa.unit, "元") != to_unit(fb.value, fb.unit, "元"):
             return
-        da, db = to_unit(a.change, a.change_unit, "元"), to_unit(b.change, b.change_unit, "元")
-        if da == db:
+        said = _differ(a, b)
+        if said is None:
             return
+        expected, stated = said
         sa, sb = side_of(a.subject) or ("收支" if a.both_sides else ""), side_of(b.subject) or ("收支" if b.both_sides else "")
         same_fund = fund_of(a.subject) == fund_of(b.subject)
         opposite = {sa, sb} == {"收入", "支出"} or ("收支" in (sa, sb) and {sa, sb} & {"收入", "支出"})
         if same_fund and opposite and _total_words(a.subject) and _total_words(b.subject):
             self.out.add("change.balance", "error",
                          f"收入与支出同为 {fa.text} {fa.unit}，说明称“{self.name(a)}”{_signed(a)}，“{self.name(b)}”{_signed(b)}",
-                         [self.place(a), self.place(b)], expected=a.change_text, stated=b.change_text,
-                         why="收支平衡的预算中收入总额等于支出总额，上年也相等，因此两者比上年的增减额必然相同。")
+                         [self.place(a), self.place(b)], expected=expected, stated=stated,
+                         why="收支平衡的预算中收入总额等于支出总额，上年也相等，因此两者比上年的增减（额与率）必然相同。")
             return
         ra, rb = self.refs[id(a)], self.refs[id(b)]
         if ra and rb and ra[0] == rb[0] and subject_key(a.subject) == subject_key(b.subject):
             self.out.add("change.restated", "error",
                          f"“{self.name(a)}”的增减在两处写法不同：{_signed(a)}（{a.source}）与 {_signed(b)}（{b.source}）",
-                         [self.place(a), self.place(b)], expected=a.change_text, stated=b.change_text,
-                         why="同一项目与同一年度比较的增减额只有一个。")
+                         [self.place(a), self.place(b)], expected=expected, stated=stated,
+                         why="同一项目与同一年度比较的增减只有一个。")
+
+
+def _differ(a: Statement, b: Statement) -> tuple[str, str] | None:
+    """The two changes as written when they disagree: amounts if both state one, else rates (one unit
+    of the last digit apart is rounding)."""
+    if a.change is not None and b.change is not None:
+        if to_unit(a.change, a.change_unit, "元") != to_unit(b.change, b.change_unit, "元"):
+            return a.change_text, b.change_text
+        return None
+    if a.rate is not None and b.rate is not None:
+        u = max(unit_of(places_of(a.rate_text)), unit_of(places_of(b.rate_text)))
+        if abs(a.rate - b.rate) > u:
+            return f"{a.rate_text}%", f"{b.rate_text}%"
+    return None
 
 
 def _shown(subject: str) -> str:
@@ -485,6 +444,8 @@ def _total_words(subject: str) -> bool:
 
 
 def _signed(st: Statement) -> str:
+    if st.change is None and st.rate is not None:
+        return f"{'增长' if st.rate > 0 else '下降'} {st.rate_text}%"
     word = "增加" if st.change > 0 else "减少" if st.change < 0 else "持平"
     return f"{word} {st.change_text} {st.change_unit}" if st.change else word
 

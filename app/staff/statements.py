@@ -14,7 +14,7 @@ are written many ways —
 direction words), never on one template's sentence. A clause that names a subject opens a statement;
 clauses without one ("比上年减少…", "2024年预算安排…") add to the open statement. Reasons and uses
 ("主要原因是…", "主要用于…") are kept as text and never read as figures. Linking the subject to cells
-is ``app.staff.subjects``'s job; checking is ``app.staff.statement_checks``'s.
+is ``app.staff.subjects``'s job; checking is ``app.staff.statement_checks` (rounding in app.staff.rounding)`'s.
 """
 from __future__ import annotations
 

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from app.staff.audit import Auditor, audit
 from app.staff.completeness import kinds_of, template_of
-from app.staff.statement_checks import _total_words, consistent
+from app.staff.rounding import consistent
+from app.staff.statement_checks import _total_words
 from app.staff.statements import Statement, to_unit
 from app.staff.subjects import fund_of, side_of
 from ingest.verify import cross_checks
