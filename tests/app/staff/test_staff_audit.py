@@ -222,3 +222,19 @@ def test_a_heading_with_another_year_is_found(edited_doc):
     assert len(found) == 1 and "2024年单位预算情况说明" in found[0].message
     assert found[0].where == ("标题“第三部分2024年单位预算情况说明”（lines 766-768 之上）",)
     assert (found[0].expected, found[0].stated) == ("2025年", "2024年")
+
+
+def test_income_and_expenditure_rates_that_differ_are_found(edited_doc):
+    doc = edited_doc({768: ("收支总预算 367.34 万元。", "收支总预算 367.34 万元。收入预算 367.34 万元，比上年预算增长 2.00%；"
+                                                     "支出预算 367.34 万元，比上年预算增长 3.00%。")})
+    found = [f for f in audit(doc) if f.rule == "change.balance"]
+    assert len(found) == 1 and (found[0].expected, found[0].stated) == ("2.00%", "3.00%")
+
+
+def test_a_code_printed_with_another_codes_name_everywhere_is_found(sample_doc):
+    # 2101101 is 行政单位医疗 in the 政府收支分类科目 (app/staff/subject_codes.tsv); 事业单位医疗 is 2101102.
+    tables = tuple(replace(t, rows=tuple(replace(r, name="事业单位医疗") if r.code == "2101101" else r for r in t.rows))
+                   for t in sample_doc.tables)
+    found = [f for f in audit(replace(sample_doc, tables=tables)) if f.rule == "completeness.code_name"]
+    assert found and all("“事业单位医疗”的编码是 2101102" in f.message for f in found)
+    assert found[0].stated == "2101101 事业单位医疗" and found[0].expected == "2101102 事业单位医疗"
