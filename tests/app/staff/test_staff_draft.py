@@ -102,6 +102,7 @@ def test_cli_audit_formats(sample_doc, tmp_path, capsys):
     Store(Settings.from_env(str(tmp_path)).store_path).save(sample_doc)
     assert main(["--data-dir", str(tmp_path), "audit", sample_doc.doc_id, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["count"] == 10
+    assert data["count"] == 11
     assert main(["--data-dir", str(tmp_path), "audit", sample_doc.doc_id]) == 0
-    assert "naming.period" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "naming.period" in out and "同一期间写法不一" in out and "为何不一致" in out

@@ -24,8 +24,8 @@ def test_tabs_build_in_blocks(sample_doc, tmp_path):
 def test_callbacks(sample_doc, tmp_path):
     store = _store(tmp_path, sample_doc)
     rows, md = audit_rows(store, sample_doc.doc_id)
-    assert len(rows) == 10 and all(len(r) == len(AUDIT_HEADERS) for r in rows)
-    assert "naming.period" in md
+    assert len(rows) == 11 and all(len(r) == len(AUDIT_HEADERS) for r in rows)
+    assert "同一期间写法不一" in md and "为何不一致" in md
     text = draft_text(store, sample_doc.doc_id, "三公")
     assert "“三公”经费数为2.14万元" in text and "【上年数】" in text
     assert audit_rows(store, "") == ([], "请选择文档。")
