@@ -1,64 +1,305 @@
-"""The optional language model, through LangChain chat models. It never supplies a number.
+"""The optional language model, through LangChain chat models. It proposes a reading; it never
+supplies a number.
 
 ``BUDGETQA_LLM`` selects it:
   openai:MODEL@BASE_URL   any OpenAI-compatible server (API key from OPENAI_API_KEY, or "none")
   ollama:MODEL            a local Ollama server (OLLAMA_HOST or http://127.0.0.1:11434)
   llamacpp:PATH.gguf      a GGUF file through llama-cpp-python (install it yourself)
+``BUDGETQA_LLM_TIMEOUT`` is the whole budget of one question's model calls, in seconds (default 45);
+a connection is given up after 3 s.
 
-It is used (1) when the rule planner links no item, to propose a plan as JSON validated against the
-plan schema — only names that exist in the document are accepted, the engine then looks the figures
-up — and (2) with ``BUDGETQA_LLM_PHRASE=1``, to rephrase the answer text; the rephrasing is kept
-only if every figure in it is one of the answer's values, else the template text stays.
+(1) When the rules read a question but no figure comes of it, the model is shown the question and a
+short list of candidate cells (``candidates_for``: the cells linking and the hybrid index find, each
+with an id, its table, row and column), and answers with JSON naming candidate ids and an
+operation. The answer is validated (ids in the list, operation known, the right number of cells, a
+column or table it names must exist); an invalid answer gets one retry with the error stated. The
+reading becomes an ordinary ``Plan`` whose items are the chosen cells, noted (``MODEL_NOTE``) so the
+answer says a model read the question. A server that is down, slow or talking nonsense leaves the
+rules' plans in place, and ``ModelReading.notes`` says so.
+(2) With ``BUDGETQA_LLM_PHRASE=1``, it rephrases the answer text; the rephrasing is kept only if
+every figure in it is one of the answer's values, else the template text stays.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from app.answer.catalog import Catalog
+from app.answer.catalog import Catalog, CellRef
 from app.answer.contract import Answer
-from app.answer.linking import Item
-from app.answer.plan import OPS, Plan
+from app.answer.linking import Item, fuzzy_items, link_items
+from app.answer.plan import Plan
 from ingest.errors import SettingsError
 
-PLAN_PROMPT = """你是预算问答系统的“问题解析器”。只输出一个 JSON 对象，不要回答问题，不要输出任何数字结果。
-可选的操作 op：{ops}。
-items 只能从下面的名称表中逐字选择（最多 3 个），表示问题涉及的预算项目；如果都不相关，items 为空列表。
-unit 为用户要求的金额单位（元、万元、亿元），没有要求则为 null。top 为排名问题要求的项数，默认为 1。
-名称表：{labels}
+DEFAULT_TIMEOUT = 45.0          # seconds for all of one question's model calls
+CONNECT_TIMEOUT = 3.0
+MAX_TOKENS = 96                 # a reading is a short JSON object
+MODEL_NOTE = "问题由语言模型解读：它只从系统给出的候选单元格中选择，数字均取自表格。"
+
+# Operations a model reading may have, and how many cells each takes (min, max).
+MODEL_OPS: dict[str, tuple[int, int]] = {
+    "lookup": (1, 1), "multi": (2, 6), "sum": (2, 6), "diff": (2, 2), "compare": (2, 2),
+    "share": (2, 2), "per_person": (1, 1), "per_month": (1, 1), "yoy": (1, 1), "prior": (1, 1),
+    "list": (1, 1), "rank": (1, 1),
+}
+
+SYSTEM_PROMPT = """你把预算问题对应到表格单元格。只输出一个 JSON 对象，不要回答问题，不要写任何数字结果。
+格式：{"op": "lookup", "ids": ["c1"], "unit": null}
+op：lookup 查一个数；multi 列出几个数；sum 求和；diff 差额；compare 哪个多；share 占比（ids 依次为部分、整体）；per_person 人均；yoy 比上年变化；list 明细；rank 排名。
+ids 只能是候选列表里的编号；没有对应的候选就输出 {"op": "lookup", "ids": []}。unit 是问题要求的金额单位（元、万元、亿元），没有就写 null。"""
+
+USER_PROMPT = """表：{tables}
+候选（编号 表 行 › 列）：
+{candidates}
 问题：{question}
-JSON："""
+按字面判断的操作：{op}"""
+
+RETRY_PROMPT = "这个回答不能用：{error}。请改正，只输出 JSON。"
 
 PHRASE_PROMPT = """把下面的预算问答改写得更自然、简洁，用中文。不得增加、删除或改动任何数字和单位。
 原答案：{answer}
 改写："""
 
 
-class LLMPlan(BaseModel):
-    op: Literal[OPS] = "lookup"  # type: ignore[valid-type]
-    items: list[str] = Field(default_factory=list)
+# ── candidates ───────────────────────────────────────────────────────────────────────────────────
+
+@dataclass(frozen=True)
+class Candidate:
+    """One cell the model may choose, as the prompt shows it."""
+    id: str                        # "c1", "c2" … in prompt order
+    table: str                     # "表6"
+    title: str                     # the table's title
+    row: str                       # the row as printed (科目编码 and name, or the project)
+    column: str                    # the column's header path ("财政拨款（补助）/一般公共预算")
+    ref: CellRef
+    source: str = ""               # link | fuzzy | search: how it was found
+
+    def line(self) -> str:
+        return f"{self.id} {self.table} {self.row} › {self.column}"
+
+
+def _row_text(cat: Catalog, ref: CellRef) -> str:
+    r = cat.doc.table(ref.table).rows[ref.row]
+    return f"{r.code} {r.label}" if r.code else r.label
+
+
+def _row_cells(cat: Catalog, ref: CellRef, per_row: int) -> list[CellRef]:
+    """The cell itself, then the row's other filled columns (a question may want one of them)."""
+    t = cat.doc.table(ref.table)
+    values = t.rows[ref.row].values
+    others = [c for c in range(len(t.columns)) if c != ref.column and c < len(values) and values[c] is not None]
+    return [ref] + [CellRef(ref.table, ref.row, c) for c in others[: per_row - 1]]
+
+
+def _search_refs(q: str, cat: Catalog, search, k: int) -> list[CellRef]:
+    if search is None:
+        return []
+    try:
+        hits = search(q, k=k, filters={"doc": cat.doc.doc_id, "kind": "row"})
+    except Exception:              # no index, or the Chroma server is down: linking alone
+        return []
+    out = []
+    for h in hits:
+        try:
+            t = cat.doc.table(h.table)
+        except (KeyError, ValueError, StopIteration):
+            continue
+        if 0 <= h.row_index < len(t.rows):
+            out.append(CellRef(t.id, h.row_index, 0))
+    return out
+
+
+def candidates_for(q: str, cat: Catalog, search=None, k: int = 24, per_row: int = 3,
+                   items: list[Item] | None = None) -> list[Candidate]:
+    """Up to ``k`` cells the question may mean: the cells its words link to (exact names and
+    codes, then fuzzy matches), then the hybrid index's rows; each row with up to ``per_row`` of its
+    filled columns. ``items`` adds cells found by a better linker, first."""
+    found: list[tuple[CellRef, str]] = []
+    for item in items or []:
+        found += [(ref, "given") for ref in item.refs]
+    linked, rest = link_items(q, cat)
+    for item in linked:
+        found += [(ref, "link") for ref in item.refs]
+    for item in fuzzy_items(rest, cat):
+        found += [(ref, "fuzzy") for ref in item.refs]
+    found += [(ref, "search") for ref in _search_refs(q, cat, search, k=8)]
+    chosen: dict[CellRef, str] = {}
+    for ref, how in found:                 # every found cell first, then the rows' other columns
+        if len(chosen) < k:
+            chosen.setdefault(ref, how)
+    for ref, how in found:
+        for cell in _row_cells(cat, ref, per_row)[1:]:
+            if len(chosen) < k:
+                chosen.setdefault(cell, how)
+    tables = list(dict.fromkeys(ref.table for ref in chosen))
+    cells = sorted(chosen, key=lambda c: (tables.index(c.table), c.row, c.column))
+    out = []
+    for n, cell in enumerate(cells, 1):
+        t = cat.doc.table(cell.table)
+        out.append(Candidate(f"c{n}", t.id, t.title, _row_text(cat, cell), t.columns[cell.column], cell, chosen[cell]))
+    return out
+
+
+def candidate_prompt(question: str, candidates: list[Candidate], cat: Catalog, op: str = "lookup") -> str:
+    """The user message: the tables named once, then one short line per candidate."""
+    tables = dict.fromkeys(c.table for c in candidates)
+    heads = "；".join(f"{t}={cat.doc.table(t).title}" for t in tables)
+    return USER_PROMPT.format(tables=heads or "（无）", candidates="\n".join(c.line() for c in candidates) or "（无）",
+                              question=question, op=op)
+
+
+# ── the model's answer, validated ────────────────────────────────────────────────────────────────
+
+class Proposal(BaseModel):
+    """What the model may say: candidate ids and an operation; optionally a column or table to
+    read the chosen rows from instead (each must exist)."""
+    op: str = "lookup"
+    ids: list[str] = Field(default_factory=list)
     unit: Literal["元", "万元", "亿元"] | None = None
-    top: int = 1
+    column: str | None = None
+    table: str | None = None
 
 
-def make_chat_model(setting: str):
+class InvalidReading(ValueError):
+    """The model's answer cannot be used; the message is sent back to it in the retry."""
+
+
+def parse_proposal(text: str) -> Proposal:
+    match = re.search(r"\{.*\}", text or "", re.S)
+    if not match:
+        raise InvalidReading("JSON 格式错误（不完整）" if "{" in (text or "") else "回答里没有 JSON 对象")
+    try:
+        data = json.loads(match.group(0))
+    except json.JSONDecodeError as e:
+        raise InvalidReading(f"JSON 格式错误（{e.msg}）") from None
+    if not isinstance(data, dict):
+        raise InvalidReading("回答应是一个 JSON 对象")
+    if isinstance(data.get("ids"), (str, int)):
+        data["ids"] = [data["ids"]]
+    data["ids"] = [str(i).strip() for i in data.get("ids") or []]
+    try:
+        return Proposal.model_validate({k: v for k, v in data.items() if k in Proposal.model_fields})
+    except ValidationError as e:
+        first = e.errors()[0]
+        raise InvalidReading(f"字段 {'.'.join(str(x) for x in first['loc'])} 不合要求（{first['msg']}）") from None
+
+
+def _column_index(cat: Catalog, table: str, name: str) -> int | None:
+    cols = cat.doc.table(table).columns
+    name = re.sub(r"\s", "", name)
+    for c, path in enumerate(cols):
+        if name in (path, path.split("/")[-1]):
+            return c
+    return None
+
+
+def _in_table(cat: Catalog, cell: CellRef, table: str) -> CellRef | None:
+    """The same row read from another table (the name's entry has a cell there)."""
+    if cell.table == table:
+        return cell
+    label = cat.doc.table(cell.table).rows[cell.row].label
+    entry = cat.entries.get(re.sub(r"\s", "", label))
+    other = next((r for r in entry.refs if r.table == table), None) if entry else None
+    return CellRef(table, other.row, 0) if other else None
+
+
+def validate(p: Proposal, candidates: list[Candidate], cat: Catalog) -> list[CellRef]:
+    """The cells the proposal reads, or InvalidReading saying what is wrong with it."""
+    if p.op not in MODEL_OPS:
+        raise InvalidReading(f"op “{p.op}”不可用，只能是 {'、'.join(MODEL_OPS)}")
+    by_id = {c.id: c for c in candidates}
+    unknown = [i for i in p.ids if i not in by_id]
+    if unknown:
+        raise InvalidReading(f"编号 {'、'.join(unknown)} 不在候选列表中（候选是 c1 到 c{len(candidates)}）")
+    cells = list(dict.fromkeys(by_id[i].ref for i in p.ids))
+    if p.table:
+        table = re.sub(r"\s", "", p.table)
+        if not any(t.id == table for t in cat.doc.tables):
+            raise InvalidReading(f"表“{p.table}”不存在（有 {'、'.join(t.id for t in cat.doc.tables)}）")
+        moved = [_in_table(cat, c, table) for c in cells]
+        if None in moved:
+            raise InvalidReading(f"所选的行不在{table}中")
+        cells = moved
+    if p.column:
+        moved = []
+        for c in cells:
+            col = _column_index(cat, c.table, p.column)
+            if col is None:
+                listed = "、".join(cat.doc.table(c.table).columns)
+                raise InvalidReading(f"列“{p.column}”不在{c.table}中（{c.table} 的列：{listed}）")
+            moved.append(CellRef(c.table, c.row, col))
+        cells = moved
+    low, high = MODEL_OPS[p.op]
+    if cells and not low <= len(cells) <= high:
+        raise InvalidReading(f"op {p.op} 需要 {low}{'' if low == high else f' 到 {high}'} 个编号，给了 {len(cells)} 个")
+    return cells
+
+
+def reading_plan(p: Proposal, cells: list[CellRef], cat: Catalog, base: Plan) -> Plan:
+    """The model's reading as an ordinary plan over the chosen cells."""
+    items = []
+    for c in cells:
+        t = cat.doc.table(c.table)
+        row = t.rows[c.row].label
+        if c.column == 0:
+            items.append(Item(row, (c,), "row"))
+        else:
+            items.append(Item(f"{row}·{t.columns[c.column].split('/')[-1]}", (c,), "column"))
+    return Plan(p.op, cat.doc.doc_id, tuple(items), unit=p.unit or base.unit, words=base.words,
+                text=base.text, notes=(MODEL_NOTE,), confident=False)
+
+
+# ── the planner ──────────────────────────────────────────────────────────────────────────────────
+
+@dataclass
+class ModelReading:
+    """What asking the model gave: its plans (empty: keep the rules'), and notes for the answer."""
+    plans: list[Plan] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class ModelUnavailable(RuntimeError):
+    pass
+
+
+def llm_timeout() -> float:
+    raw = os.environ.get("BUDGETQA_LLM_TIMEOUT", "")
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError("BUDGETQA_LLM_TIMEOUT", f"'{raw}' is not a number of seconds") from None
+    if value <= 0:
+        raise SettingsError("BUDGETQA_LLM_TIMEOUT", f"'{raw}' must be more than 0 seconds")
+    return value
+
+
+def make_chat_model(setting: str, timeout: float = DEFAULT_TIMEOUT):
     """A LangChain chat model from a BUDGETQA_LLM value (constructed lazily, no call made here)."""
     kind, _, rest = setting.partition(":")
     if kind == "openai":
         model, _, base_url = rest.partition("@")
         if not model or not base_url:
             raise SettingsError("BUDGETQA_LLM", "openai needs MODEL@BASE_URL, e.g. openai:qwen2.5@http://127.0.0.1:8000/v1")
+        import httpx
         from langchain_openai import ChatOpenAI
         return ChatOpenAI(model=model, base_url=base_url, api_key=os.environ.get("OPENAI_API_KEY", "none"),
-                          temperature=0, timeout=60, max_retries=1)
+                          temperature=0, timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT), max_retries=0)
     if kind == "ollama":
         from langchain_ollama import ChatOllama
-        return ChatOllama(model=rest, temperature=0,
+        return ChatOllama(model=rest, temperature=0, client_kwargs={"timeout": timeout},
                           base_url=os.environ.get("OLLAMA_HOST", "http://127.0.0.1:11434"))
     if kind == "llamacpp":
         try:
@@ -67,6 +308,16 @@ def make_chat_model(setting: str):
             raise SettingsError("BUDGETQA_LLM", f"llamacpp needs llama-cpp-python installed ({e})") from None
         return ChatLlamaCpp(model_path=rest, temperature=0, n_ctx=4096, verbose=False)
     raise SettingsError("BUDGETQA_LLM", f"unknown kind '{kind}' (openai, ollama or llamacpp)")
+
+
+def _json_mode(setting: str) -> dict:
+    """Ask the server for JSON where the kind has a way to say so (a grammar in llama.cpp)."""
+    kind = setting.partition(":")[0]
+    if kind == "openai":
+        return {"response_format": {"type": "json_object"}, "max_tokens": MAX_TOKENS}
+    if kind == "ollama":
+        return {"format": "json"}
+    return {}
 
 
 def _figures(text: str) -> set[Decimal]:
@@ -79,46 +330,90 @@ def _figures(text: str) -> set[Decimal]:
     return out
 
 
+def _why_unavailable(e: BaseException) -> str:
+    name = type(e).__name__
+    if isinstance(e, (FutureTimeout, TimeoutError)) or "Timeout" in name:
+        return "语言模型在时限内没有回答"
+    if "Connect" in name or isinstance(e, ConnectionError):
+        return "语言模型服务连不上"
+    return f"语言模型出错（{name}）"
+
+
 class LLMPlanner:
-    def __init__(self, model, phrase: bool = False, max_labels: int = 120):
+    def __init__(self, model, phrase: bool = False, timeout: float = DEFAULT_TIMEOUT, k: int = 24,
+                 call_kwargs: dict | None = None):
         self.model = model
         self.phrase_enabled = phrase
-        self.max_labels = max_labels
+        self.timeout = timeout
+        self.k = k
+        self.call_kwargs = call_kwargs or {}
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="budgetqa-llm")
 
     @classmethod
     def from_setting(cls, setting: str) -> "LLMPlanner":
-        return cls(make_chat_model(setting), phrase=os.environ.get("BUDGETQA_LLM_PHRASE") == "1")
+        timeout = llm_timeout()
+        return cls(make_chat_model(setting, timeout), phrase=os.environ.get("BUDGETQA_LLM_PHRASE") == "1",
+                   timeout=timeout, call_kwargs=_json_mode(setting))
 
-    def _ask(self, prompt: str) -> str:
-        reply = self.model.invoke(prompt)
-        return getattr(reply, "content", reply) if not isinstance(reply, str) else reply
-
-    def plan(self, question: str, cat: Catalog, rule_plans: list[Plan]) -> list[Plan]:
-        """A plan from the model when the rules linked nothing; the rules' plans when it fails."""
-        labels = sorted((lab for lab in cat.entries if not lab.isdigit()), key=len)[: self.max_labels]
-        prompt = PLAN_PROMPT.format(ops="、".join(OPS), labels="、".join(labels), question=question)
+    def _ask(self, messages, deadline: float, **kwargs) -> str:
+        """One model call, abandoned at the deadline (the call's own timeout ends its thread)."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise FutureTimeout()
+        future = self._pool.submit(self.model.invoke, messages, **kwargs)
         try:
-            text = self._ask(prompt)
-            match = re.search(r"\{.*\}", text, re.S)
-            parsed = LLMPlan.model_validate(json.loads(match.group(0) if match else text))
-        except (ValueError, ValidationError, AttributeError):
-            return rule_plans
-        except Exception:           # the model server is down or slow: answer by the rules
-            return rule_plans
-        items = tuple(Item(label, cat.entries[label].refs, cat.entries[label].kind)
-                      for label in parsed.items if label in cat.entries)
-        if not items and parsed.op not in ("fact", "why", "list", "rank"):
-            return rule_plans
-        base = rule_plans[0]
-        return [Plan(parsed.op, cat.doc.doc_id, items, unit=parsed.unit, top=max(parsed.top, 1),
-                     words=base.words, notes=("问题由语言模型解析，数字均取自表格。",), confident=False)]
+            reply = future.result(timeout=left)
+        except FutureTimeout:
+            future.cancel()
+            raise
+        return reply if isinstance(reply, str) else str(getattr(reply, "content", reply))
+
+    def read(self, question: str, cat: Catalog, rule_plans: list[Plan], search=None,
+             items: list[Item] | None = None) -> ModelReading:
+        """The model's reading of a question the rules could not answer: a plan over chosen
+        candidate cells, or no plan and a note saying why."""
+        start = time.monotonic()
+        out = ModelReading(candidates=candidates_for(question, cat, search, self.k, items=items))
+        if not out.candidates:
+            out.notes.append("语言模型没有被询问：问题中的说法在表格中找不到候选项目。")
+            return out
+        base = rule_plans[0] if rule_plans else Plan("lookup", cat.doc.doc_id)
+        messages = [("system", SYSTEM_PROMPT),
+                    ("human", candidate_prompt(question, out.candidates, cat, base.op))]
+        deadline = start + self.timeout
+        try:
+            for attempt in (1, 2):
+                reply = self._ask(messages, deadline, **self.call_kwargs)
+                out.replies.append(reply)
+                try:
+                    proposal = parse_proposal(reply)
+                    cells = validate(proposal, out.candidates, cat)
+                except InvalidReading as e:
+                    if attempt == 2:
+                        out.notes.append(f"语言模型的解读不能用（{e}），本回答未采用。")
+                        break
+                    messages += [("ai", reply), ("human", RETRY_PROMPT.format(error=e))]
+                    continue
+                if not cells:
+                    out.notes.append("语言模型也没有在候选项目中找到问题所问的内容。")
+                else:
+                    out.plans = [reading_plan(proposal, cells, cat, base)]
+                break
+        except Exception as e:       # down, slow, or any client error: the rules' answer stands
+            out.notes.append(f"{_why_unavailable(e)}，本回答未使用语言模型。")
+        out.seconds = time.monotonic() - start
+        return out
+
+    def plan(self, question: str, cat: Catalog, rule_plans: list[Plan], search=None) -> list[Plan]:
+        """The model's plans, or the rules' when it gives none (kept for older callers)."""
+        return self.read(question, cat, rule_plans, search).plans or rule_plans
 
     def phrase(self, answer: Answer) -> Answer:
         """The model's wording, if it keeps every figure of the answer and adds none."""
         if not self.phrase_enabled:
             return answer
         try:
-            text = self._ask(PHRASE_PROMPT.format(answer=answer.answer)).strip()
+            text = self._ask(PHRASE_PROMPT.format(answer=answer.answer), time.monotonic() + self.timeout).strip()
         except Exception:
             return answer
         allowed = {v.value.normalize() for v in answer.values} | _figures(answer.answer)
