@@ -109,15 +109,18 @@ class Engine:
         mention = org_mention(scope_text, info, docs)     # "江苏省人民检察院的培训费": 检察 is no item here
         plans = make_plans(q.replace(mention, " ", 1) if mention else q, cat, ctx, self.search)
         results = [self._run(p, cat) for p in plans]
-        model_notes: list[str] = []
+        model_notes, model_options = [], []
         if (self.llm_planner is not None and plans[0].status == "answered"
                 and all(r.status != "answered" for r in results)):
             reading = self.llm_planner.read(q, cat, plans, self.search)    # app/answer/llm.py
-            model_notes = reading.notes
+            model_notes, model_options = reading.notes, reading.options
             if reading.plans:
                 plans = reading.plans
                 results = [self._run(p, cat) for p in plans]
         answer = compose(question, results, cat)
+        if model_options and answer.status != "answered":     # the model's reading, offered as a question
+            from app.answer.llm import model_clarify
+            answer = model_clarify(question, doc_id, model_options)
         answer.notes += [n for n in model_notes if n not in answer.notes]
         if self.llm_planner is not None and answer.status == "answered" and self.llm_planner.phrase_enabled:
             answer = self.llm_planner.phrase(answer)

@@ -36,7 +36,9 @@ from pydantic import BaseModel, Field, ValidationError
 from app.answer.catalog import Catalog, CellRef
 from app.answer.contract import Answer
 from app.answer.linking import Item, fuzzy_items, link_items
+from app.answer.normalize import apply_synonyms
 from app.answer.plan import Plan
+from app.answer.text import escape_markdown
 from ingest.errors import SettingsError
 
 DEFAULT_TIMEOUT = 45.0          # seconds for all of one question's model calls
@@ -52,9 +54,9 @@ MODEL_OPS: dict[str, tuple[int, int]] = {
 }
 
 SYSTEM_PROMPT = """你把预算问题对应到表格单元格。只输出一个 JSON 对象，不要回答问题，不要写任何数字结果。
-格式：{"op": "lookup", "ids": ["c1"], "unit": null}
+格式：{"op": "lookup", "ids": ["c1"]}
 op：lookup 查一个数；multi 列出几个数；sum 求和；diff 差额；compare 哪个多；share 占比（ids 依次为部分、整体）；per_person 人均；yoy 比上年变化；list 明细；rank 排名。
-ids 只能是候选列表里的编号；没有对应的候选就输出 {"op": "lookup", "ids": []}。unit 是问题要求的金额单位（元、万元、亿元），没有就写 null。"""
+ids 只能是候选列表里的编号，要与问题的说法一致；没有对应的候选就输出 {"op": "lookup", "ids": []}。"""
 
 USER_PROMPT = """表：{tables}
 候选（编号 表 行 › 列）：
@@ -139,8 +141,10 @@ def candidates_for(q: str, cat: Catalog, search=None, k: int = 24, per_row: int 
         for cell in _row_cells(cat, ref, per_row)[1:]:
             if len(chosen) < k:
                 chosen.setdefault(cell, how)
-    tables = list(dict.fromkeys(ref.table for ref in chosen))
-    cells = sorted(chosen, key=lambda c: (tables.index(c.table), c.row, c.column))
+    first: dict[tuple[str, int], int] = {}              # a row's columns right after its first cell
+    for n, cell in enumerate(chosen):
+        first.setdefault((cell.table, cell.row), n)
+    cells = sorted(chosen, key=lambda c: (first[(c.table, c.row)], c.column))
     out = []
     for n, cell in enumerate(cells, 1):
         t = cat.doc.table(cell.table)
@@ -243,6 +247,54 @@ def validate(p: Proposal, candidates: list[Candidate], cat: Catalog) -> list[Cel
     return cells
 
 
+TOTAL_COLUMNS = ("合计", "总计", "小计", "预算数", "决算数", "金额")
+
+
+def _names(cat: Catalog, cell: CellRef) -> list[str]:
+    """The catalog labels that name the cell's row (its name, code, project aliases)."""
+    return [label for label, e in cat.entries.items()
+            if e.kind in ("row", "code", "project") and any((r.table, r.row) == (cell.table, cell.row) for r in e.refs)]
+
+
+def unsupported(cells: list[CellRef], text: str, cat: Catalog) -> str:
+    """Why the question's own words do not support the reading ("" when they do): every chosen row
+    is named in the question (a catalog name of it, after synonyms), a column other than the total
+    is named too, and the row is read from its primary table unless the question names the table.
+    A reading the words do not support is offered back as a question instead of answered."""
+    for c in cells:
+        t = cat.doc.table(c.table)
+        row = t.rows[c.row]
+        names = [n for n in _names(cat, c) if n in text]
+        if not names and not (row.name in text or (row.label and row.label in text)):
+            return f"问题没有说到“{row.label}”"
+        leaf = t.columns[c.column].split("/")[-1]
+        if c.column != 0 and leaf not in TOTAL_COLUMNS and leaf not in text:
+            return f"问题没有说到“{leaf}”这一列"
+        named_table = bool(re.search(rf"{c.table}(?!\d)", text)) or t.title in text or re.sub(r"^\d{4}年", "", t.title) in text
+        primary = {cat.entries[n].refs[0].table for n in names or [row.name] if n in cat.entries}
+        if not named_table and primary and c.table not in primary:
+            return f"“{row.label}”的主要口径不在{c.table}"
+    return ""
+
+
+def option_text(cells: list[CellRef], cat: Catalog) -> str:
+    """The model's reading as a question the user can send back as it is."""
+    parts = []
+    for c in cells:
+        t = cat.doc.table(c.table)
+        leaf = t.columns[c.column].split("/")[-1]
+        col = "" if c.column == 0 or leaf in TOTAL_COLUMNS else f"的{leaf}"
+        parts.append(f"{t.id}{t.title}中“{t.rows[c.row].label}”{col}")
+    return "、".join(parts) + "是多少？"
+
+
+def model_clarify(question: str, doc_id: str, options: list[str]) -> Answer:
+    """A clarify answer offering the model's reading(s) as questions to send back."""
+    listed = "\n".join(f"- {escape_markdown(o)}" for o in options)
+    return Answer(question, "clarify", f"您问的是不是：\n{listed}", doc=doc_id, options=list(options),
+                  notes=["候选问法由语言模型提出，尚未回答；请确认后再问。"])
+
+
 def reading_plan(p: Proposal, cells: list[CellRef], cat: Catalog, base: Plan) -> Plan:
     """The model's reading as an ordinary plan over the chosen cells."""
     items = []
@@ -264,6 +316,7 @@ class ModelReading:
     """What asking the model gave: its plans (empty: keep the rules'), and notes for the answer."""
     plans: list[Plan] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)   # readings the question's words do not support, to offer
     candidates: list[Candidate] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -394,8 +447,12 @@ class LLMPlanner:
                         break
                     messages += [("ai", reply), ("human", RETRY_PROMPT.format(error=e))]
                     continue
+                why = unsupported(cells, apply_synonyms(question, cat.labels()), cat) if cells else ""
                 if not cells:
                     out.notes.append("语言模型也没有在候选项目中找到问题所问的内容。")
+                elif why:
+                    out.options.append(option_text(cells, cat))
+                    out.notes.append(f"语言模型的解读（{out.options[-1].removesuffix('是多少？')}）未直接采用：{why}。")
                 else:
                     out.plans = [reading_plan(proposal, cells, cat, base)]
                 break

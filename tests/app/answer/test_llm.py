@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from app.answer.compose import compose
 from app.answer.engine import Engine
+from app.answer.execute import execute
 from app.answer.llm import (
     MODEL_NOTE,
     InvalidReading,
@@ -22,6 +24,7 @@ from app.answer.llm import (
     validate,
 )
 from app.answer.normalize import normalise_question
+from app.answer.plan import Context, make_plans
 from ingest.errors import SettingsError
 
 UNLINKABLE = "单位给干部发的固定工资有多少？"        # no table wording: the rules link nothing
@@ -163,38 +166,65 @@ def test_rules_alone_refuse_the_unlinkable_question(engine):
     assert engine.ask(UNLINKABLE).status == "refused"
 
 
-def test_model_reading_is_executed_over_the_chosen_cell(engine, catalog, wage_search):
-    cands = candidates_for(normalise_question(UNLINKABLE), catalog, wage_search)
+def read(llm, question, catalog, search):
+    """The planner alone, as the engine calls it after the rules gave no figure."""
+    q = normalise_question(question)
+    return llm.read(q, catalog, make_plans(q, catalog, Context(), None), search)
+
+
+def answer_of(reading, catalog, question="?"):
+    return compose(question, [execute(p, catalog) for p in reading.plans], catalog)
+
+
+WORDED = "单位的基本工资有多少？"          # the words name the row: a model reading of it is answered
+
+
+def test_model_reading_is_executed_over_the_chosen_cell(catalog, wage_search):
+    cands = candidates_for(normalise_question(WORDED), catalog, wage_search)
     wage = id_of(cands, "基本工资", "合计")
-    e = engine_with(engine, planner([f'{{"op": "lookup", "ids": ["{wage}"]}}']), wage_search)
-    a = e.ask(UNLINKABLE)
-    assert a.status == "answered"
+    reading = read(planner([f'{{"op": "lookup", "ids": ["{wage}"]}}']), WORDED, catalog, wage_search)
+    (plan,) = reading.plans
+    assert (plan.op, [i.refs for i in plan.items]) == ("lookup", [(ref_of(catalog, "基本工资", "表6"),)])
+    a = answer_of(reading, catalog)
     assert [(v.value, v.unit) for v in a.values] == [(Decimal("64.29"), "万元")]
     assert (a.citations[0].table, a.citations[0].column) == ("表6", "合计")
     assert MODEL_NOTE in a.notes
 
 
-def test_model_reading_of_another_column(engine, catalog, wage_search):
+def test_a_reading_the_words_do_not_support_is_offered_as_a_question(engine, catalog, wage_search):
     cands = candidates_for(normalise_question(UNLINKABLE), catalog, wage_search)
+    wage = id_of(cands, "基本工资", "合计")
+    a = engine_with(engine, planner([f'{{"op": "lookup", "ids": ["{wage}"]}}']), wage_search).ask(UNLINKABLE)
+    assert a.status == "clarify" and a.values == []
+    assert a.options == ["表6一般公共预算基本支出情况表中“基本工资”是多少？"]
+    assert any("问题没有说到“基本工资”" in n for n in a.notes)
+    assert engine.ask(a.options[0]).values[0].value == Decimal("64.29")      # the option, sent back, is answered
+
+
+def test_a_column_the_question_does_not_name_is_not_answered(catalog, wage_search):
+    cands = candidates_for(normalise_question(WORDED), catalog, wage_search)
     staff = id_of(cands, "基本工资", "人员经费")
-    a = engine_with(engine, planner([f'{{"op": "lookup", "ids": ["{staff}"]}}']), wage_search).ask(UNLINKABLE)
-    assert a.status == "answered" and a.citations[0].column == "人员经费"
-    assert a.values[0].value == catalog.value(cands[[c.id for c in cands].index(staff)].ref)
+    reading = read(planner([f'{{"op": "lookup", "ids": ["{staff}"]}}']), WORDED, catalog, wage_search)
+    assert reading.plans == [] and reading.options == ["表6一般公共预算基本支出情况表中“基本工资”的人员经费是多少？"]
+    assert any("问题没有说到“人员经费”这一列" in n for n in reading.notes)
+    named = read(planner([f'{{"op": "lookup", "ids": ["{staff}"]}}']), "基本工资的人员经费有多少", catalog, wage_search)
+    assert named.plans[0].items[0].refs[0].column == catalog.doc.table("表6").columns.index("人员经费")
 
 
-def test_an_unknown_id_gets_one_retry_with_the_error_stated(engine, wage_search):
+def test_an_unknown_id_gets_one_retry_with_the_error_stated(catalog, wage_search):
     llm = planner(['{"op": "lookup", "ids": ["c42"]}', '{"op": "lookup", "ids": ["c1"]}'], cls=RecordingChatModel)
-    a = engine_with(engine, llm, wage_search).ask(UNLINKABLE)
-    assert a.status == "answered" and a.values[0].value == Decimal("64.29")
+    reading = read(llm, WORDED, catalog, wage_search)
+    assert answer_of(reading, catalog).values[0].value == Decimal("64.29")
     first, second = llm.model.seen
     assert len(second) == len(first) + 2
     assert "c42 不在候选列表中" in second[-1]
+    assert reading.replies == ['{"op": "lookup", "ids": ["c42"]}', '{"op": "lookup", "ids": ["c1"]}']
 
 
-def test_malformed_json_then_a_valid_retry(engine, wage_search):
+def test_malformed_json_then_a_valid_retry(catalog, wage_search):
     llm = planner(['{"op": "lookup", "ids": [c1', '{"op": "lookup", "ids": ["c1"]}'], cls=RecordingChatModel)
-    a = engine_with(engine, llm, wage_search).ask(UNLINKABLE)
-    assert a.status == "answered" and len(llm.model.seen) == 2
+    reading = read(llm, WORDED, catalog, wage_search)
+    assert len(reading.plans) == 1 and len(llm.model.seen) == 2
     assert "JSON 格式错误" in llm.model.seen[1][-1]
 
 
