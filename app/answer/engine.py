@@ -112,7 +112,8 @@ class Engine:
         model_notes, model_options = [], []
         if (self.llm_planner is not None and plans[0].status == "answered"
                 and all(r.status != "answered" for r in results)):
-            reading = self.llm_planner.read(q, cat, plans, self.search)    # app/answer/llm.py
+            asked = q.replace(mention, " ", 1) if mention else q          # the words the rules planned on
+            reading = self.llm_planner.read(asked, cat, plans, self.search)   # app/answer/llm.py
             model_notes, model_options = reading.notes, reading.options
             if reading.plans:
                 plans = reading.plans

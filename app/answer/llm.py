@@ -21,6 +21,7 @@ every figure in it is one of the answer's values, else the template text stays.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -43,7 +44,7 @@ from ingest.errors import SettingsError
 
 DEFAULT_TIMEOUT = 45.0          # seconds for all of one question's model calls
 CONNECT_TIMEOUT = 3.0
-MAX_TOKENS = 96                 # a reading is a short JSON object
+MAX_TOKENS = 40                 # a reading is a short JSON object of ids
 MODEL_NOTE = "问题由语言模型解读：它只从系统给出的候选单元格中选择，数字均取自表格。"
 
 # Operations a model reading may have, and how many cells each takes (min, max).
@@ -53,16 +54,20 @@ MODEL_OPS: dict[str, tuple[int, int]] = {
     "list": (1, 1), "rank": (1, 1),
 }
 
-SYSTEM_PROMPT = """你把预算问题对应到表格单元格。只输出一个 JSON 对象，不要回答问题，不要写任何数字结果。
-格式：{"op": "lookup", "ids": ["c1"]}
-op：lookup 查一个数；multi 列出几个数；sum 求和；diff 差额；compare 哪个多；share 占比（ids 依次为部分、整体）；per_person 人均；yoy 比上年变化；list 明细；rank 排名。
-ids 只能是候选列表里的编号，要与问题的说法一致；没有对应的候选就输出 {"op": "lookup", "ids": []}。"""
+SYSTEM_PROMPT = """你把预算问题里说的项目对应到候选表格单元格。只输出一个 JSON 对象，不要回答问题，不要写任何数字。
+格式：{"ids": ["c2"]}。ids 只能是候选列表里的编号，按问题中出现的顺序；要按意思选，不要总选 c1；问了几个项目就选几个；没有对应的候选就输出 {"ids": []}。
+例：候选 c1 表3 合计 › 合计；c2 表6 30201 办公费 › 合计；c3 表6 30215 会议费 › 合计。问题：办工费是多少？ 输出 {"ids": ["c2"]}
+例：同样的候选。问题：差旅费是多少？ 输出 {"ids": []}"""
 
 USER_PROMPT = """表：{tables}
 候选（编号 表 行 › 列）：
 {candidates}
 问题：{question}
-按字面判断的操作：{op}"""
+{op}"""
+
+OP_WORDS = {"sum": "求和", "diff": "两项之差", "compare": "比较两项", "share": "占比（先部分，后整体）",
+            "per_person": "人均", "per_month": "月均", "yoy": "比上年变化", "prior": "上年数", "list": "明细",
+            "rank": "排名"}
 
 RETRY_PROMPT = "这个回答不能用：{error}。请改正，只输出 JSON。"
 
@@ -90,7 +95,8 @@ class Candidate:
 
 def _row_text(cat: Catalog, ref: CellRef) -> str:
     r = cat.doc.table(ref.table).rows[ref.row]
-    return f"{r.code} {r.label}" if r.code else r.label
+    label = r.label or "合计"                        # a total row without a printed name
+    return f"{r.code} {label}" if r.code else label
 
 
 def _row_cells(cat: Catalog, ref: CellRef, per_row: int) -> list[CellRef]:
@@ -119,7 +125,30 @@ def _search_refs(q: str, cat: Catalog, search, k: int) -> list[CellRef]:
     return out
 
 
-def candidates_for(q: str, cat: Catalog, search=None, k: int = 24, per_row: int = 3,
+def _similarity(name: str, text: str) -> float:
+    """How closely some stretch of ``text`` reads like ``name`` (difflib ratio of the best window)."""
+    n = len(name)
+    best = 0.0
+    for size in {max(n - 1, 1), n, n + 1}:
+        for i in range(0, max(len(text) - size + 1, 1)):
+            best = max(best, difflib.SequenceMatcher(None, text[i:i + size], name).ratio())
+    return best
+
+
+def close_names(q: str, cat: Catalog, n: int = 4, cutoff: float = 0.6) -> list[Item]:
+    """Row names that read like a stretch of the question (typos, one word for another), best first:
+    more and looser than the rules' fuzzy match, since the model and the checks below choose."""
+    text = re.sub(r"[\s，。？?！!、：:]|是多少|多少|有多少|是什么|安排了|预算", "", q)
+    scored = []
+    for label, e in cat.entries.items():
+        if e.kind in ("row", "project") and 3 <= len(label) <= 20 and not label.isdigit():
+            r = _similarity(label, text)
+            if r >= cutoff:
+                scored.append((-r, len(label), label))
+    return [Item(label, cat.entries[label].refs, "fuzzy") for _, _, label in sorted(scored)[:n]]
+
+
+def candidates_for(q: str, cat: Catalog, search=None, k: int = 16, per_row: int = 2,
                    items: list[Item] | None = None) -> list[Candidate]:
     """Up to ``k`` cells the question may mean: the cells its words link to (exact names and
     codes, then fuzzy matches), then the hybrid index's rows; each row with up to ``per_row`` of its
@@ -130,7 +159,7 @@ def candidates_for(q: str, cat: Catalog, search=None, k: int = 24, per_row: int 
     linked, rest = link_items(q, cat)
     for item in linked:
         found += [(ref, "link") for ref in item.refs]
-    for item in fuzzy_items(rest, cat):
+    for item in fuzzy_items(rest, cat) + close_names(rest, cat):
         found += [(ref, "fuzzy") for ref in item.refs]
     found += [(ref, "search") for ref in _search_refs(q, cat, search, k=8)]
     chosen: dict[CellRef, str] = {}
@@ -152,12 +181,13 @@ def candidates_for(q: str, cat: Catalog, search=None, k: int = 24, per_row: int 
     return out
 
 
-def candidate_prompt(question: str, candidates: list[Candidate], cat: Catalog, op: str = "lookup") -> str:
+def candidate_prompt(question: str, candidates: list[Candidate], cat: Catalog, op: str = "lookup",
+                     fixed: bool = False) -> str:
     """The user message: the tables named once, then one short line per candidate."""
     tables = dict.fromkeys(c.table for c in candidates)
     heads = "；".join(f"{t}={cat.doc.table(t).title}" for t in tables)
     return USER_PROMPT.format(tables=heads or "（无）", candidates="\n".join(c.line() for c in candidates) or "（无）",
-                              question=question, op=op)
+                              question=question, op=f"（问题要求{OP_WORDS.get(op, op)}，选 {MODEL_OPS[op][0]} 个编号）" if fixed else "")
 
 
 # ── the model's answer, validated ────────────────────────────────────────────────────────────────
@@ -250,31 +280,49 @@ def validate(p: Proposal, candidates: list[Candidate], cat: Catalog) -> list[Cel
 TOTAL_COLUMNS = ("合计", "总计", "小计", "预算数", "决算数", "金额")
 
 
-def _names(cat: Catalog, cell: CellRef) -> list[str]:
-    """The catalog labels that name the cell's row (its name, code, project aliases)."""
-    return [label for label, e in cat.entries.items()
-            if e.kind in ("row", "code", "project") and any((r.table, r.row) == (cell.table, cell.row) for r in e.refs)]
+def cell_names(cat: Catalog, cell: CellRef) -> tuple[list[str], list[str]]:
+    """The catalog labels naming exactly this cell (a whole table's or a column's total, one-row
+    tables' columns), and those naming its row (name, code, project aliases)."""
+    exact, row = [], []
+    for label, e in cat.entries.items():
+        if cell in e.refs:
+            exact.append(label)
+        elif e.kind in ("row", "code", "project") and any((r.table, r.row) == (cell.table, cell.row) for r in e.refs):
+            row.append(label)
+    return exact, row
 
 
 def unsupported(cells: list[CellRef], text: str, cat: Catalog) -> str:
-    """Why the question's own words do not support the reading ("" when they do): every chosen row
-    is named in the question (a catalog name of it, after synonyms), a column other than the total
-    is named too, and the row is read from its primary table unless the question names the table.
-    A reading the words do not support is offered back as a question instead of answered."""
+    """Why the question's own words do not support the reading ("" when they do): each chosen cell
+    is named in the question (a catalog name of the cell or of its row, after synonyms); a column
+    other than the total is named too; and the figure is read from the name's primary table unless
+    the question names the table. A reading the words do not support is offered back as a question
+    instead of answered. (A first cut of the coverage check every reading will go through.)"""
     for c in cells:
         t = cat.doc.table(c.table)
-        row = t.rows[c.row]
-        names = [n for n in _names(cat, c) if n in text]
-        if not names and not (row.name in text or (row.label and row.label in text)):
-            return f"问题没有说到“{row.label}”"
+        exact, rows = cell_names(cat, c)
+        said = [n for n in exact if n in text]
+        said_row = [n for n in rows if n in text]
+        if not said and not said_row:
+            return f"问题没有说到“{_row_text(cat, c)}”"
         leaf = t.columns[c.column].split("/")[-1]
-        if c.column != 0 and leaf not in TOTAL_COLUMNS and leaf not in text:
+        if not said and c.column != 0 and leaf not in TOTAL_COLUMNS and leaf not in text:
             return f"问题没有说到“{leaf}”这一列"
-        named_table = bool(re.search(rf"{c.table}(?!\d)", text)) or t.title in text or re.sub(r"^\d{4}年", "", t.title) in text
-        primary = {cat.entries[n].refs[0].table for n in names or [row.name] if n in cat.entries}
-        if not named_table and primary and c.table not in primary:
-            return f"“{row.label}”的主要口径不在{c.table}"
+        named_table = bool(re.search(rf"{c.table}(?!\d)", text)) or re.sub(r"^\d{4}年", "", t.title) in text
+        primary = {cat.entries[n].refs[0].table for n in said or said_row}
+        if not named_table and c.table not in primary:
+            return f"“{_row_text(cat, c)}”的主要口径不在{c.table}"
     return ""
+
+
+def resembles(cells: list[CellRef], question: str, cat: Catalog, cutoff: float = 0.5) -> bool:
+    """Each chosen row reads at least a little like some words of the question (固定工资 ~ 基本工资,
+    办工费 ~ 办公费, not 会议费 ~ 培训费): only then is the reading worth offering as a question."""
+    for c in cells:
+        row = cat.doc.table(c.table).rows[c.row]
+        if not row.label or _similarity(row.label, question) < cutoff:
+            return False
+    return True
 
 
 def option_text(cells: list[CellRef], cat: Catalog) -> str:
@@ -284,7 +332,7 @@ def option_text(cells: list[CellRef], cat: Catalog) -> str:
         t = cat.doc.table(c.table)
         leaf = t.columns[c.column].split("/")[-1]
         col = "" if c.column == 0 or leaf in TOTAL_COLUMNS else f"的{leaf}"
-        parts.append(f"{t.id}{t.title}中“{t.rows[c.row].label}”{col}")
+        parts.append(f"{t.id}{t.title}中“{t.rows[c.row].label or '合计'}”{col}")
     return "、".join(parts) + "是多少？"
 
 
@@ -300,7 +348,11 @@ def reading_plan(p: Proposal, cells: list[CellRef], cat: Catalog, base: Plan) ->
     items = []
     for c in cells:
         t = cat.doc.table(c.table)
-        row = t.rows[c.row].label
+        leaf = t.columns[c.column].split("/")[-1]
+        row = t.rows[c.row].label or (leaf if c.column else t.title)      # a total row: the column's or table's name
+        if c.column == 0 or row == leaf:
+            items.append(Item(row, (c,), "column" if row == leaf else "row"))
+            continue
         if c.column == 0:
             items.append(Item(row, (c,), "row"))
         else:
@@ -393,7 +445,7 @@ def _why_unavailable(e: BaseException) -> str:
 
 
 class LLMPlanner:
-    def __init__(self, model, phrase: bool = False, timeout: float = DEFAULT_TIMEOUT, k: int = 24,
+    def __init__(self, model, phrase: bool = False, timeout: float = DEFAULT_TIMEOUT, k: int = 16,
                  call_kwargs: dict | None = None):
         self.model = model
         self.phrase_enabled = phrase
@@ -431,8 +483,12 @@ class LLMPlanner:
             out.notes.append("语言模型没有被询问：问题中的说法在表格中找不到候选项目。")
             return out
         base = rule_plans[0] if rule_plans else Plan("lookup", cat.doc.doc_id)
+        if base.op not in MODEL_OPS:         # narrative facts, counts, reasons: no cell answers them
+            out.notes.append("语言模型没有被询问：问题问的是情况说明中的内容，不是表格单元格。")
+            return out
+        forced = base.op if base.op not in ("lookup", "multi") else None    # the rules' operation words
         messages = [("system", SYSTEM_PROMPT),
-                    ("human", candidate_prompt(question, out.candidates, cat, base.op))]
+                    ("human", candidate_prompt(question, out.candidates, cat, base.op, fixed=bool(forced)))]
         deadline = start + self.timeout
         try:
             for attempt in (1, 2):
@@ -440,6 +496,7 @@ class LLMPlanner:
                 out.replies.append(reply)
                 try:
                     proposal = parse_proposal(reply)
+                    proposal.op = forced or ("multi" if len(set(proposal.ids)) > 1 else "lookup")
                     cells = validate(proposal, out.candidates, cat)
                 except InvalidReading as e:
                     if attempt == 2:
@@ -450,9 +507,12 @@ class LLMPlanner:
                 why = unsupported(cells, apply_synonyms(question, cat.labels()), cat) if cells else ""
                 if not cells:
                     out.notes.append("语言模型也没有在候选项目中找到问题所问的内容。")
-                elif why:
+                elif why and resembles(cells, question, cat):
                     out.options.append(option_text(cells, cat))
                     out.notes.append(f"语言模型的解读（{out.options[-1].removesuffix('是多少？')}）未直接采用：{why}。")
+                elif why:
+                    out.notes.append(f"语言模型的解读（{option_text(cells, cat).removesuffix('是多少？')}）与问题的说法"
+                                     f"对不上（{why}），本回答未采用。")
                 else:
                     out.plans = [reading_plan(proposal, cells, cat, base)]
                 break

@@ -197,7 +197,7 @@ def test_a_reading_the_words_do_not_support_is_offered_as_a_question(engine, cat
     a = engine_with(engine, planner([f'{{"op": "lookup", "ids": ["{wage}"]}}']), wage_search).ask(UNLINKABLE)
     assert a.status == "clarify" and a.values == []
     assert a.options == ["表6一般公共预算基本支出情况表中“基本工资”是多少？"]
-    assert any("问题没有说到“基本工资”" in n for n in a.notes)
+    assert any("问题没有说到“30101 基本工资”" in n for n in a.notes)
     assert engine.ask(a.options[0]).values[0].value == Decimal("64.29")      # the option, sent back, is answered
 
 
