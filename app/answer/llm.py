@@ -87,10 +87,6 @@ class ModelReading:
     seconds: float = 0.0
 
 
-class ModelUnavailable(RuntimeError):
-    pass
-
-
 def llm_timeout() -> float:
     raw = os.environ.get("BUDGETQA_LLM_TIMEOUT", "")
     if not raw:
