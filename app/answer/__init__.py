@@ -10,6 +10,7 @@ arithmetic over cells, every one cited.
     execute.py     operations over cells (Decimal);  narrative.py  operations over the 情况说明
     across.py      one item across units or years;  compose.py  the answer text and contract
     contract.py    the answer shape;  engine.py  the whole pass;  llm.py  the optional language model
+    llm_reading.py what the model is shown (candidate cells) and which of its readings are accepted
 
 Imports nothing from app.staff, app.web or app.cli.
 """

@@ -136,11 +136,19 @@ class Engine:
         ctx = self._context(conv.context, info.doc_id, cat, new_unit=bool(scope.mentions))
         plans = make_plans(text, cat, ctx, self.search)
         results = [judge(self._run(p, cat), cat, scope.mentions) for p in plans]
+        model_notes, model_options = [], []
         if (self.llm_planner is not None and plans[0].status == "answered"
                 and all(r.status != "answered" for r in results)):
-            plans = self.llm_planner.plan(question, cat, plans)
-            results = [judge(self._run(p, cat), cat, scope.mentions) for p in plans]
+            reading = self.llm_planner.read(text, cat, plans, self.search)   # app/answer/llm.py
+            model_notes, model_options = reading.notes, reading.options
+            if reading.plans:             # the model's reading goes through the same coverage check
+                plans = reading.plans
+                results = [judge(self._run(p, cat), cat, scope.mentions) for p in plans]
         answer = compose(question, results, cat)
+        if model_options and answer.status != "answered":     # the model's reading, offered as a question
+            from app.answer.llm import model_clarify
+            answer = model_clarify(question, info.doc_id, model_options)
+        answer.notes += [n for n in model_notes if n not in answer.notes]
         if self.llm_planner is not None and answer.status == "answered" and self.llm_planner.phrase_enabled:
             answer = self.llm_planner.phrase(answer)
         last = next((p for p in reversed(plans) if p.items), None)
