@@ -3,6 +3,9 @@
 Each document is kept whole (its lossless JSON, for the engine) and in long form, one row per
 non-empty cell (doc, table, row, code, name, column, value, unit, source), for pandas and SQL.
 A document is written in one transaction: a failure leaves the store as it was.
+Every change adds one to a generation number kept in the same file (``generation()``), in the same
+transaction, so a long-running process (the web server) can tell that another process changed the
+store and reload what it derived from it.
 """
 from __future__ import annotations
 
@@ -25,7 +28,10 @@ CREATE TABLE IF NOT EXISTS cells (
     name TEXT, project TEXT, row_group TEXT, column_name TEXT, value TEXT, unit TEXT, source TEXT,
     verified INTEGER);
 CREATE INDEX IF NOT EXISTS cells_doc ON cells(doc_id, table_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO meta VALUES ('generation', 0);
 """
+BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,7 @@ class Store:
                            (doc.doc_id, doc.org, doc.year, doc.kind, doc.scope, doc.unit,
                             doc.source_file, doc.sha256, len(doc.tables), payload))
                 db.executemany("INSERT INTO cells VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", _cells(doc))
+                db.execute(BUMP)
         self._cache.pop(doc.doc_id, None)
         return "replaced" if old else "added"
 
@@ -77,7 +84,18 @@ class Store:
         with closing(self._connect()) as db, db:
             db.execute("DELETE FROM cells WHERE doc_id = ?", (doc_id,))
             db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            db.execute(BUMP)
         self._cache.pop(doc_id, None)
+
+    def generation(self) -> int:
+        """A number that grows with every change to the store (by any process)."""
+        with closing(self._connect()) as db:
+            return db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
+
+    def touch(self) -> None:
+        """Announce a change made beside the store (e.g. the search index was updated)."""
+        with closing(self._connect()) as db, db:
+            db.execute(BUMP)
 
     def documents(self) -> list[DocumentInfo]:
         with closing(self._connect()) as db:
