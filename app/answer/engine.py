@@ -27,6 +27,7 @@ from app.answer.scope import (
     resolve_scope,
     wants_across_units,
 )
+from app.answer.text import escape_markdown
 from app.settings import Settings
 from index.store import DocumentInfo, Store
 
@@ -91,7 +92,7 @@ class Engine:
         scope = resolve_scope(scope_text, docs, doc or conv.doc_id, ctx.doc_id)
         if scope.status == "clarify":
             labels = {d.doc_id: d.label for d in docs}
-            listed = "\n".join(f"- {labels[c]}（{c}）" for c in scope.candidates)
+            listed = "\n".join(f"- {escape_markdown(labels[c])}（{escape_markdown(c)}）" for c in scope.candidates)
             return Answer(question, "clarify", f"{scope.reason}已导入的文档有：\n{listed}",
                           notes=[f"candidates: {', '.join(scope.candidates)}"])
         if scope.status == "refused":

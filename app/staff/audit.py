@@ -11,6 +11,7 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from app.answer.text import escape_markdown
 from app.staff.audit_figures import (
     Figure,
     Resolver,
@@ -429,10 +430,12 @@ def to_text(doc: BudgetDocument, findings: list[AuditFinding]) -> str:
 
 
 def to_markdown(doc: BudgetDocument, findings: list[AuditFinding]) -> str:
-    lines = [f"# {doc.org} {doc.year}年{doc.scope}{doc.kind} 审核结果", "",
+    """A Markdown table; every string from the document is escaped (shown, never rendered)."""
+    esc = escape_markdown
+    lines = [f"# {esc(doc.org)} {doc.year}年{esc(doc.scope)}{esc(doc.kind)} 审核结果", "",
              "| # | 级别 | 规则 | 说明 | 位置 | 应为 | 所述 |", "|---|---|---|---|---|---|---|"]
     for i, f in enumerate(findings, 1):
-        cells = [str(i), LABELS.get(f.severity, f.severity), f.rule, f.message, "<br>".join(f.where),
-                 f.expected, f.stated]
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        cells = [str(i), esc(LABELS.get(f.severity, f.severity)), esc(f.rule), esc(f.message),
+                 "<br>".join(esc(w) for w in f.where), esc(f.expected), esc(f.stated)]
+        lines.append("| " + " | ".join(c.replace("\n", "<br>") for c in cells) + " |")
     return "\n".join(lines)
