@@ -6,6 +6,11 @@ import time
 
 from app.settings import Settings
 
+# How long a thread holding the GIL keeps it when another wants it (CPython's default is 5 ms). A
+# request that computes for seconds would otherwise make every other request wait up to 5 ms each
+# time it comes back from I/O: beside one such request the others' p95 grew 3.6× at 5 ms, 1.4× at 0.5 ms.
+SWITCH_INTERVAL = 0.0005
+
 
 def register(sub) -> None:
     p = sub.add_parser("serve", help="the web chat (/) and HTTP API (/api/ask, /docs); ingests the built-in "
@@ -42,5 +47,6 @@ def cmd_serve(args) -> int:
     elif "*" in security.hosts:
         print("budgetqa: warning: serving every address without an access token; set BUDGETQA_TOKEN "
               "and BUDGETQA_HOSTS", file=sys.stderr, flush=True)
+    sys.setswitchinterval(SWITCH_INTERVAL)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
     return 0
