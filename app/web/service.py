@@ -13,9 +13,10 @@ is stopped and answered with a calm refusal. Earlier questions sent as history a
 the same budget, and only the newest ``HISTORY_TURNS`` of them, ``HISTORY_CHARS`` characters at most.
 
 Another process may ingest or re-index while the server runs. The store's generation number
-(``Store.generation``) and the search index's files are checked before each request; when either
-changed, the service builds a fresh engine (store, catalogs, search index) and swaps it in, while
-requests already running finish on the old one.
+(``Store.generation``) and the search index's file are checked before each request; when the
+generation changed, or the index file changed and has then been quiet for ``INDEX_QUIET`` seconds
+(an indexing run in progress writes it many times a second), the service builds a fresh engine
+(store, catalogs, search index) and swaps it in, while requests already running finish on the old one.
 """
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ import hashlib
 import logging
 import sqlite3
 import threading
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from app.answer.contract import Answer
 from app.answer.engine import Conversation, Engine
@@ -41,6 +44,7 @@ ANSWER_SECONDS = 10.0            # per request, history included
 ANSWER_SECONDS_LLM = 120.0       # when a language model may be asked (a local one reads a prompt in ≈ 12 s)
 HISTORY_TURNS = 6                # earlier questions replayed at most (the newest)
 HISTORY_CHARS = 1000             # … and at most this many characters of them
+INDEX_QUIET = 2.0                # seconds without writes before a changed index is reopened
 
 
 class Unavailable(BudgetQAError):
@@ -100,7 +104,16 @@ class SearchIndex:
     def __call__(self, query: str, k: int = 5, filters=None):
         if self.error is not None:
             raise self.error
-        return self.index.search(query, k=k, filters=filters) if self.index is not None else []
+        if self.index is None:
+            return []
+        from chromadb.errors import ChromaError
+        try:
+            return self.index.search(query, k=k, filters=filters)
+        except ChromaError as e:
+            # another process wrote the index after this request began ("Error finding id"): the next
+            # request gets a reopened index; this one goes on without search (its last resort)
+            log.warning("search index changed during a request (%s); answering without search", e)
+            return []
 
 
 def _open_index(settings: Settings):
@@ -124,6 +137,7 @@ class EngineService:
     engine: Engine
     settings: Settings | None = None
     answer_seconds: float | None = None      # None: ANSWER_SECONDS, or ANSWER_SECONDS_LLM with an LLM
+    search_gate: Callable | None = None      # wraps each search index opened (e.g. "nothing until built")
     _reload: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _serial: threading.Lock | None = field(default=None, repr=False)
     _seen: tuple = field(default=(), repr=False)
@@ -175,15 +189,25 @@ class EngineService:
 
     def current(self) -> Engine:
         """The engine, rebuilt first when another process changed the store or the index."""
-        if self.settings is None or self._stamp() == self._seen:
+        if self.settings is None or not self._changed(self._stamp()):
             return self.engine
-        with self._reload:
+        if not self._reload.acquire(blocking=False):
+            return self.engine          # another request is reloading: go on with what is loaded
+        try:
             stamp = self._stamp()
-            if stamp != self._seen:
+            if self._changed(stamp):
                 log.info("store or index changed (%s → %s): reloading", self._seen, stamp)
                 self.engine = self._fresh_engine()
                 self._seen = stamp
+        finally:
+            self._reload.release()
         return self.engine
+
+    def _changed(self, stamp: tuple) -> bool:
+        generation, indexed = stamp
+        if generation != self._seen[0]:
+            return True
+        return indexed != self._seen[1] and time.time_ns() - indexed >= INDEX_QUIET * 1e9
 
     def _stamp(self) -> tuple:
         """(store generation, index file's modification time): changes whenever another process writes."""
@@ -202,7 +226,9 @@ class EngineService:
         from app.answer import catalog
         catalog._CACHE.clear()       # keyed by (doc, file hash): a re-parse of the same file would be missed
         old = self.engine
-        return Engine(type(old.store)(old.store.path), self.settings, old.llm_planner, SearchIndex(self.settings))
+        search = SearchIndex(self.settings)
+        return Engine(type(old.store)(old.store.path), self.settings, old.llm_planner,
+                      self.search_gate(search) if self.search_gate else search)
 
 
 def sample_path() -> Path | None:
