@@ -45,8 +45,10 @@ def escape_text(text: str) -> str:
 
 
 def safe_markdown(markdown: str) -> str:
-    """The engine's markdown with raw HTML disabled (``<`` and ``&`` shown as text)."""
-    return str(markdown).replace("&", "&amp;").replace("<", "&lt;")
+    """The engine's markdown with raw HTML disabled (``<`` shown as text). Entities are kept: the engine
+    escapes document text with app/answer/text.py escape_markdown (``<b>`` → ``&lt;b&gt;``), which must
+    show as ``<b>``, not as ``&lt;b&gt;``; an entity never becomes a tag."""
+    return str(markdown).replace("<", "&lt;")
 
 
 def citation_line(c: Citation) -> str:
