@@ -222,8 +222,10 @@ def compare_hostile(url: str, questions: list[dict], clients: int = 10, seconds:
 class LocalServer:
     """`budgetqa serve` on a free loopback port with a temporary data dir (the built-in sample)."""
 
-    def __init__(self, data_dir: str | None = None, startup_timeout: float = 90, log_path: str | None = None):
+    def __init__(self, data_dir: str | None = None, startup_timeout: float = 90, log_path: str | None = None,
+                 serve_args: tuple[str, ...] = ()):
         self.data_dir = data_dir
+        self.serve_args = tuple(serve_args)          # e.g. ("--answer-seconds", "1")
         self.log_path = log_path
         self.startup_timeout = startup_timeout
         self.proc: subprocess.Popen | None = None
@@ -239,7 +241,7 @@ class LocalServer:
             port = s.getsockname()[1]
         log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen([sys.executable, "-m", "app.cli", "--data-dir", self.data_dir, "serve",
-                                      "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                      "--port", str(port), *self.serve_args], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                      env={**os.environ, "PYTHONPATH": str(ROOT)})
         if log is not subprocess.DEVNULL:
             log.close()
