@@ -9,12 +9,12 @@ question or a document is escaped before it goes into markdown: it is shown, nev
 """
 from __future__ import annotations
 
-import html
 import logging
 import re
 
 from app.answer.contract import Answer, Citation
 from app.answer.engine import Conversation
+from app.answer.text import escape_markdown
 from app.web.service import EngineService
 from app.web.staff import staff_tabs
 from ingest.errors import BudgetQAError
@@ -33,13 +33,14 @@ MARK = "▶"
 
 # ── rendering: pure functions from the contract to what the page shows ───────────────────────────
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#!|~$])")
+_MD_MORE = re.compile(r"([{}()$])")          # beyond escape_markdown: shown literally here too
 
 
 def escape_text(text: str) -> str:
-    """Plain text (a question, a row name) → markdown that shows exactly that text."""
-    text = html.escape(str(text), quote=False)
-    text = _MD_SPECIAL.sub(r"\\\1", text)
+    """Plain text (a question, a row name) → markdown that shows exactly that text: escape_markdown
+    (app/answer/text.py, the one escaping of document text: no link, image or HTML, no bare address
+    for the linkifier), then what a line may start with."""
+    text = _MD_MORE.sub(r"\\\1", escape_markdown(text))
     text = re.sub(r"^(\s*)([-+=])", r"\1\\\2", text, flags=re.M)          # list items, setext rules
     return re.sub(r"^(\s*)(\d+)\.(?=\s|$)", r"\1\2\\.", text, flags=re.M)   # ordered lists
 

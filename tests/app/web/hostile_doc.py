@@ -12,24 +12,24 @@ OUTSIDE = "evil.example"
 # No spaces: the parser ends the 编制单位 at one.
 MARKDOWN_ORG = f"测试单位![t](http://{OUTSIDE}/u.png)<b>粗</b>"
 MARKDOWN_ROW = f"培训费[点我](http://{OUTSIDE}/a)"
-MARKDOWN_SENTENCE = (f"支付进行稽核检查![n](http://{OUTSIDE}/n.png)[详情](http://{OUTSIDE}/d)"
-                     f"<img src=http://{OUTSIDE}/i.png>。")
+MARKDOWN_NARRATIVE = (f"无下属预算单位![n](http://{OUTSIDE}/n.png)[详情](http://{OUTSIDE}/d)"
+                      f"<img src=http://{OUTSIDE}/i.png>，")
 
 TERMINAL_ORG = "终端单位\x1b[31m红[bold]"
 TERMINAL_ROW = "培训费[/]\x1b[2J\x1b]8;;http://evil.example\x07点\x1b]8;;\x07"
 
 
-def _copy(org: str, row: str, sentence: str | None = None) -> str:
+def _copy(org: str, row: str, narrative: str | None = None) -> str:
     text = SAMPLE.read_text(encoding="utf-8").replace(SAMPLE_ORG, org)
     text = text.replace("302 16 培训费 0.13 0.13", f"302 16 {row} 0.13 0.13")
-    if sentence:
-        text = text.replace("支付进行稽核检查。", sentence)
+    if narrative:                 # in the sentence that answers 有几个科室？
+        text = text.replace("无下属预算单位，", narrative, 1)
     return text
 
 
 def write_markdown_copy(folder: Path, name: str = "hostile-markdown-2025.txt") -> Path:
     path = Path(folder) / name
-    path.write_text(_copy(MARKDOWN_ORG, MARKDOWN_ROW, MARKDOWN_SENTENCE), encoding="utf-8")
+    path.write_text(_copy(MARKDOWN_ORG, MARKDOWN_ROW, MARKDOWN_NARRATIVE), encoding="utf-8")
     return path
 
 
