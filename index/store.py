@@ -28,10 +28,10 @@ CREATE TABLE IF NOT EXISTS cells (
     name TEXT, project TEXT, row_group TEXT, column_name TEXT, value TEXT, unit TEXT, source TEXT,
     verified INTEGER);
 CREATE INDEX IF NOT EXISTS cells_doc ON cells(doc_id, table_id);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-INSERT OR IGNORE INTO meta VALUES ('generation', 0);
 """
-BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
+META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)"
+BUMP = ("INSERT INTO meta VALUES ('generation', 1) "
+        "ON CONFLICT(key) DO UPDATE SET value = value + 1")
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,10 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as db:
             db.executescript(SCHEMA)
+            try:
+                db.execute(META)
+            except sqlite3.OperationalError:     # a read-only store made before the table existed
+                pass
         self._cache: dict[str, tuple[str, BudgetDocument]] = {}
 
     def _connect(self) -> sqlite3.Connection:
@@ -88,9 +92,12 @@ class Store:
         self._cache.pop(doc_id, None)
 
     def generation(self) -> int:
-        """A number that grows with every change to the store (by any process)."""
+        """A number that grows with every change to the store (by any process); 0 before the first."""
         with closing(self._connect()) as db:
-            return db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
+            if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+                return 0
+            row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return row[0] if row else 0
 
     def touch(self) -> None:
         """Announce a change made beside the store (e.g. the search index was updated)."""

@@ -236,3 +236,28 @@ def test_an_index_rebuilt_by_another_process_is_reopened(tmp_path, monkeypatch):
             assert "another-2025" not in {c.doc for c in service.current().search.index.chunks}
     monkeypatch.setattr(service_module, "INDEX_QUIET", 0.0)
     assert "another-2025" in {c.doc for c in service.current().search.index.chunks}
+
+
+def test_the_generation_grows_with_every_change_and_reads_from_a_read_only_store(tmp_path):
+    import sqlite3
+
+    from index.store import SCHEMA, Store
+    from ingest.document import read_document
+    from tests.app.web.hostile_doc import SAMPLE
+    old = tmp_path / "old.sqlite"                         # a store made before the generation existed
+    with sqlite3.connect(old) as db:
+        db.executescript(SCHEMA)
+
+    class ReadOnly(Store):
+        def _connect(self):
+            return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+    assert ReadOnly(old).generation() == 0 and ReadOnly(old).documents() == []
+
+    store = Store(tmp_path / "store.sqlite")
+    assert store.generation() == 0
+    doc = read_document(SAMPLE)
+    assert store.save(doc) == "added" and store.generation() == 1
+    assert store.save(doc) == "unchanged" and store.generation() == 1
+    store.touch()
+    store.delete(doc.doc_id)
+    assert store.generation() == 3 and ReadOnly(store.path).generation() == 3
