@@ -117,9 +117,9 @@ class SearchIndex:
 
 
 def _open_index(settings: Settings):
+    from index.embed import embedder_from_setting
     from index.lexical import configure_jieba
     from index.search import HybridIndex
-    from index.embed import embedder_from_setting
     from index.vectors import client_for, open_collection
     if not settings.chroma_url:
         # chroma keeps one in-memory view per folder and process: forget it, or vectors another
@@ -169,7 +169,7 @@ class EngineService:
             log.warning("question stopped after %g s: %.80r", self.answer_seconds, question)
             return over_budget(question, self.answer_seconds)
         except sqlite3.Error as e:
-            raise StoreUnavailable(self.engine.store.path, e) from e
+            raise StoreUnavailable(engine.store.path, e) from e
 
     def documents(self):
         engine = self.current()
