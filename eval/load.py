@@ -222,7 +222,7 @@ def compare_hostile(url: str, questions: list[dict], clients: int = 10, seconds:
 class LocalServer:
     """`budgetqa serve` on a free loopback port with a temporary data dir (the built-in sample)."""
 
-    def __init__(self, data_dir: str | None = None, startup_timeout: float = 90, log_path: str | None = None,
+    def __init__(self, data_dir: str | None = None, startup_timeout: float = 300, log_path: str | None = None,
                  serve_args: tuple[str, ...] = ()):
         self.data_dir = data_dir
         self.serve_args = tuple(serve_args)          # e.g. ("--answer-seconds", "1")
