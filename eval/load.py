@@ -2,10 +2,15 @@
 
     python -m eval.load --url http://127.0.0.1:7860 --clients 20 --seconds 30 [QUESTIONS.jsonl]
     python -m eval.load --serve --clients 20 --seconds 30      # starts `budgetqa serve` on a temp data dir
+    python -m eval.load --serve --clients 10 --seconds 30 --hostile
 
 First every question is asked once by a single client (the reference answers), then the clients
 send the questions round-robin until the time is up. Reports throughput, p50/p95 latency, errors,
 and whether every answer is identical to the single-client one. Loopback addresses only.
+
+``--hostile`` runs the load twice: as above, then with one more client sending ``HOSTILE`` (a
+500-character question with 10 history entries like it, which once held the engine for a minute)
+in a loop, and prints the normal clients' p95 both times and their ratio.
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev-questions.jsonl"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MAX_REQUESTS_PER_CLIENT = 100_000       # a bound on every loop, whatever the duration
+HOSTILE = {"question": "费" * 500, "history": ["费" * 500] * 10}
 
 
 @dataclass
@@ -43,6 +49,7 @@ class LoadReport:
     identical: bool = True
     error_examples: list[str] = field(default_factory=list)
     mismatch_examples: list[str] = field(default_factory=list)
+    hostile: "HostileReport | None" = None
 
     @property
     def ok(self) -> bool:
@@ -53,9 +60,43 @@ class LoadReport:
                  f"{self.requests} requests, {self.throughput:.1f} req/s, p50 {self.p50_ms:.1f} ms, "
                  f"p95 {self.p95_ms:.1f} ms, max {self.max_ms:.1f} ms, {self.errors} errors, "
                  f"answers identical to single-client: {'yes' if self.identical else f'no ({self.mismatches})'}"]
+        if self.hostile is not None:
+            lines.append(f"  beside 1 hostile client: {self.hostile.summary()}")
         lines += [f"  error: {e}" for e in self.error_examples]
         lines += [f"  mismatch: {m}" for m in self.mismatch_examples]
         return "\n".join(lines)
+
+
+@dataclass
+class HostileReport:
+    requests: int = 0
+    refused: int = 0                    # answered "refused" (the time budget, or the engine itself)
+    errors: int = 0
+    max_ms: float = 0.0
+
+    def summary(self) -> str:
+        return (f"{self.requests} hostile requests ({self.refused} refused, {self.errors} errors, "
+                f"longest {self.max_ms / 1000:.1f} s)")
+
+
+@dataclass
+class HostileComparison:
+    """The normal clients' figures without and with the hostile client."""
+    alone: LoadReport
+    beside: LoadReport
+
+    @property
+    def ratio(self) -> float:
+        return self.beside.p95_ms / self.alone.p95_ms if self.alone.p95_ms else float("inf")
+
+    @property
+    def ok(self) -> bool:
+        return self.alone.ok and self.beside.ok
+
+    def summary(self) -> str:
+        return (f"without the hostile client:\n{self.alone.summary()}\nwith it:\n{self.beside.summary()}\n"
+                f"normal clients' p95: {self.alone.p95_ms:.1f} ms alone, {self.beside.p95_ms:.1f} ms beside the "
+                f"hostile client (× {self.ratio:.2f})")
 
 
 def read_questions(path: str | Path) -> list[dict]:
@@ -87,7 +128,9 @@ def _percentile(sorted_values: list[float], q: float) -> float:
 
 
 def run_load(url: str, questions: list[dict], clients: int = 20, seconds: float = 30.0,
-             timeout: float = 30.0) -> LoadReport:
+             timeout: float = 30.0, hostile: bool = False) -> LoadReport:
+    """``clients`` clients for ``seconds``; ``hostile``: one more client sending HOSTILE meanwhile
+    (its requests are not in the figures, but in ``report.hostile``)."""
     import httpx
     check_loopback(url)
     if clients < 1 or seconds <= 0:
@@ -133,11 +176,16 @@ def run_load(url: str, questions: list[dict], clients: int = 20, seconds: float 
 
     started = time.monotonic()
     threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
+    if hostile:
+        report.hostile = HostileReport()
+        threads.insert(0, threading.Thread(target=_hostile_client, daemon=True,
+                                           args=(endpoint, deadline, timeout, report.hostile)))
     for t in threads:
         t.start()
-    for t in threads:
+    for t in threads[1 if hostile else 0:]:
         t.join(seconds + timeout + 5)
     wall = time.monotonic() - started
+    threads[0].join(seconds + timeout + 5)      # the hostile client's last request
     latencies.sort()
     report.requests = len(latencies) + report.errors
     report.throughput = len(latencies) / wall if wall else 0.0
@@ -147,11 +195,37 @@ def run_load(url: str, questions: list[dict], clients: int = 20, seconds: float 
     return report
 
 
+def _hostile_client(endpoint: str, deadline: float, timeout: float, out: HostileReport) -> None:
+    import httpx
+    with httpx.Client(timeout=timeout) as http:
+        for _ in range(MAX_REQUESTS_PER_CLIENT):
+            if time.monotonic() >= deadline:
+                break
+            start = time.perf_counter()
+            try:
+                r = http.post(endpoint, json=HOSTILE)
+                out.refused += r.status_code == 200 and r.json().get("status") == "refused"
+                out.errors += r.status_code != 200
+            except httpx.HTTPError:
+                out.errors += 1
+            out.requests += 1
+            out.max_ms = max(out.max_ms, (time.perf_counter() - start) * 1000)
+
+
+def compare_hostile(url: str, questions: list[dict], clients: int = 10, seconds: float = 30.0,
+                    timeout: float = 90.0) -> HostileComparison:
+    """The same load without, then with, one hostile client beside it."""
+    alone = run_load(url, questions, clients, seconds, timeout)
+    return HostileComparison(alone, run_load(url, questions, clients, seconds, timeout, hostile=True))
+
+
 class LocalServer:
     """`budgetqa serve` on a free loopback port with a temporary data dir (the built-in sample)."""
 
-    def __init__(self, data_dir: str | None = None, startup_timeout: float = 90, log_path: str | None = None):
+    def __init__(self, data_dir: str | None = None, startup_timeout: float = 300, log_path: str | None = None,
+                 serve_args: tuple[str, ...] = ()):
         self.data_dir = data_dir
+        self.serve_args = tuple(serve_args)          # e.g. ("--answer-seconds", "1")
         self.log_path = log_path
         self.startup_timeout = startup_timeout
         self.proc: subprocess.Popen | None = None
@@ -167,7 +241,7 @@ class LocalServer:
             port = s.getsockname()[1]
         log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen([sys.executable, "-m", "app.cli", "--data-dir", self.data_dir, "serve",
-                                      "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                      "--port", str(port), *self.serve_args], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                      env={**os.environ, "PYTHONPATH": str(ROOT)})
         if log is not subprocess.DEVNULL:
             log.close()
@@ -208,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--serve", action="store_true", help="start budgetqa serve on a temp data dir instead")
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--seconds", type=float, default=30.0)
+    p.add_argument("--hostile", action="store_true", help="run twice: alone, then beside one client sending "
+                   "a 500-character question with 10 like it as history in a loop; print both p95")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     args = p.parse_args(argv)
     if args.questions == str(DEFAULT_QUESTIONS) and not DEFAULT_QUESTIONS.exists():
@@ -216,12 +292,17 @@ def main(argv: list[str] | None = None) -> int:
         questions = [{"question": q} for q in EXAMPLES]
     else:
         questions = read_questions(args.questions)
+    def run(url: str):
+        if args.hostile:
+            return compare_hostile(url, questions, args.clients, args.seconds)
+        return run_load(url, questions, args.clients, args.seconds)
     if args.serve:
         with LocalServer() as url:
-            report = run_load(url, questions, args.clients, args.seconds)
+            report = run(url)
     else:
-        report = run_load(args.url, questions, args.clients, args.seconds)
-    print(json.dumps({**asdict(report), "ok": report.ok}, ensure_ascii=False, indent=1) if args.json
+        report = run(args.url)
+    extra = {"p95_ratio": report.ratio} if args.hostile else {}
+    print(json.dumps({**asdict(report), **extra, "ok": report.ok}, ensure_ascii=False, indent=1) if args.json
           else report.summary())
     return 0 if report.ok else 1
 

@@ -3,6 +3,9 @@
 Each document is kept whole (its lossless JSON, for the engine) and in long form, one row per
 non-empty cell (doc, table, row, code, name, column, value, unit, source), for pandas and SQL.
 A document is written in one transaction: a failure leaves the store as it was.
+Every change adds one to a generation number kept in the same file (``generation()``), in the same
+transaction, so a long-running process (the web server) can tell that another process changed the
+store and reload what it derived from it.
 """
 from __future__ import annotations
 
@@ -26,6 +29,9 @@ CREATE TABLE IF NOT EXISTS cells (
     verified INTEGER);
 CREATE INDEX IF NOT EXISTS cells_doc ON cells(doc_id, table_id);
 """
+META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)"
+BUMP = ("INSERT INTO meta VALUES ('generation', 1) "
+        "ON CONFLICT(key) DO UPDATE SET value = value + 1")
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,10 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as db:
             db.executescript(SCHEMA)
+            try:
+                db.execute(META)
+            except sqlite3.OperationalError:     # a read-only store made before the table existed
+                pass
         self._cache: dict[str, tuple[str, BudgetDocument]] = {}
 
     def _connect(self) -> sqlite3.Connection:
@@ -70,6 +80,7 @@ class Store:
                            (doc.doc_id, doc.org, doc.year, doc.kind, doc.scope, doc.unit,
                             doc.source_file, doc.sha256, len(doc.tables), payload))
                 db.executemany("INSERT INTO cells VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", _cells(doc))
+                db.execute(BUMP)
         self._cache.pop(doc.doc_id, None)
         return "replaced" if old else "added"
 
@@ -77,7 +88,21 @@ class Store:
         with closing(self._connect()) as db, db:
             db.execute("DELETE FROM cells WHERE doc_id = ?", (doc_id,))
             db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            db.execute(BUMP)
         self._cache.pop(doc_id, None)
+
+    def generation(self) -> int:
+        """A number that grows with every change to the store (by any process); 0 before the first."""
+        with closing(self._connect()) as db:
+            if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+                return 0
+            row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return row[0] if row else 0
+
+    def touch(self) -> None:
+        """Announce a change made beside the store (e.g. the search index was updated)."""
+        with closing(self._connect()) as db, db:
+            db.execute(BUMP)
 
     def documents(self) -> list[DocumentInfo]:
         with closing(self._connect()) as db:

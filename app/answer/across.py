@@ -9,6 +9,7 @@ from app.answer.compose import cite_cell
 from app.answer.contract import Answer, Value, round_half_up
 from app.answer.figures import fmt, item_figure
 from app.answer.linking import link_items, qualify
+from app.answer.text import escape_markdown
 from index.store import DocumentInfo, Store
 
 COMMON_UNIT = "万元"
@@ -34,10 +35,11 @@ def across_units(question: str, q: str, docs: list[DocumentInfo], store: Store) 
     ascending = bool(re.search(r"最少|最低|最小", q))
     rows.sort(key=lambda r: r[3].value, reverse=not ascending)
     top = rows[0]
-    listed = "；".join(f"{d.org}（{d.year}年）{fmt(f.value, f.unit)} {f.unit}" for d, _, _, f in rows)
+    e = escape_markdown
+    listed = "；".join(f"{e(d.org)}（{d.year}年）{fmt(f.value, f.unit)} {f.unit}" for d, _, _, f in rows)
     word = "最低" if ascending else "最高"
     missing = [d.org for d in docs if d.doc_id not in {r[0].doc_id for r in rows}]
-    text = f"{top[3].label}{word}的是**{top[0].org}**，{fmt(top[3].value, top[3].unit)} {top[3].unit}。各单位：{listed}。"
+    text = f"{e(top[3].label)}{word}的是**{e(top[0].org)}**，{fmt(top[3].value, top[3].unit)} {top[3].unit}。各单位：{listed}。"
     notes = [f"以下文档没有这一项：{'、'.join(missing)}。"] if missing else []
     values = [Value(f"{d.org} {f.label}", f.value, f.unit) for d, _, _, f in rows]
     citations = [cite_cell(cat, f.cells[0]) for _, cat, _, f in rows]
@@ -59,7 +61,7 @@ def across_years(question: str, q: str, this: DocumentInfo, other: DocumentInfo,
     change = a.value - b.value
     direction = "增加" if change >= 0 else "减少"
     pct = round_half_up(abs(change) / b.value * 100) if b.value else None
-    text = (f"{this.year}年{a.label} {fmt(a.value, a.unit)} {a.unit}，{other.year}年 {fmt(b.value, b.unit)} {b.unit}，"
+    text = (f"{this.year}年{escape_markdown(a.label)} {fmt(a.value, a.unit)} {a.unit}，{other.year}年 {fmt(b.value, b.unit)} {b.unit}，"
             f"{direction} **{fmt(abs(change), a.unit)} {a.unit}**" + (f"，{'增长' if change >= 0 else '下降'} **{pct}%**。" if pct is not None else "。"))
     values = [Value(f"{this.year}年{a.label}", a.value, a.unit), Value(f"{other.year}年{b.label}", b.value, b.unit),
               Value(f"比{other.year}年{direction}", abs(change), a.unit)]

@@ -4,6 +4,8 @@ Every figure in the text is one of the answer's values (or stated in a cited cel
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from app.answer.catalog import Catalog, CellRef
 from app.answer.contract import Answer, Citation, Value
 from app.answer.figures import Figure, Result, fmt
@@ -27,22 +29,36 @@ def _amount(f: Figure) -> str:
     return f"{fmt(f.value, f.unit)} {f.unit}" if f.unit not in ("%",) else f"{fmt(f.value, '%')}%"
 
 
+def _escaped(value):
+    """Document text (row names, titles, quotes) as Markdown that shows it, never renders it."""
+    if isinstance(value, str):
+        return escape_markdown(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [escape_markdown(v) for v in value]
+    return value
+
+
 def _text(res: Result, cat: Catalog) -> str:
-    p, figs, x = res.plan, res.figures, res.extra
+    p = res.plan
+    figs = [replace(f, label=escape_markdown(f.label)) for f in res.figures]
+    x = {k: _escaped(v) for k, v in res.extra.items()}
+    if x.get("change") is not None and getattr(x["change"], "reason", ""):
+        x["change"] = replace(x["change"], reason=escape_markdown(x["change"].reason))
+    res = replace(res, quote=escape_markdown(res.quote))
     op = x.get("as", p.op)
     year = f"{cat.doc.year}年" if cat.doc.year else ""
     if op in ("lookup", "multi"):
         if x.get("in_wan") and len(figs) == 2:
             f, wan = figs
             t = cat.doc.table(f.cells[0].table)
-            return f"{year}{f.label}为 **{_amount(f)}**（合 {_amount(wan)}）（{t.id}《{t.title}》）。"
+            return f"{year}{f.label}为 **{_amount(f)}**（合 {_amount(wan)}）（{t.id}《{escape_markdown(t.title)}》）。"
         if len(figs) == 1:
             f = figs[0]
             t = cat.doc.table(f.cells[0].table)
             zero = "（未安排）" if f.value == 0 else ""
             kind = "" if cat.doc.kind in f.label else cat.doc.kind
             when = "" if f.label[:4].isdigit() else year
-            return f"{when}{f.label}{kind}为 **{_amount(f)}**{zero}（{t.id}《{t.title}》）。"
+            return f"{when}{f.label}{kind}为 **{_amount(f)}**{zero}（{t.id}《{escape_markdown(t.title)}》）。"
         return "；".join(f"{f.label} **{_amount(f)}**" + ("（未安排）" if f.value == 0 else "") for f in figs) + "。"
     if p.op == "sum":
         parts = "、".join(f.label for f in figs[:-1])

@@ -30,6 +30,7 @@ from app.answer.execute import execute
 from app.answer.figures import TO_YUAN, Result
 from app.answer.linking import Item
 from app.answer.plan import Plan
+from app.answer.text import escape_markdown
 from app.answer.vocabulary import FUND_SOURCES
 
 EXACT_KINDS = ("row", "column", "table", "title", "code", "project")   # linked by name, not guessed
@@ -329,13 +330,14 @@ def _column_name(t, ref: CellRef) -> str:
 
 def reading_line(reading: Reading, scope: str = "") -> str:
     """The answer's first line: which unit, year, table, row(s), column and operation."""
-    head = f"{reading.org}{reading.year}年{scope}{reading.kind}" if reading.org else f"{reading.year}年{reading.kind}"
+    e = escape_markdown                        # names from the document are shown, never rendered
+    head = f"{e(reading.org)}{reading.year}年{scope}{reading.kind}" if reading.org else f"{reading.year}年{reading.kind}"
     how = OP_NAMES.get(reading.op, reading.op)
     if not reading.table:
         return f"【{head} · 情况说明 · {how}】"
-    rows = "、".join(f"“{r}”" for r in reading.rows[:4]) + ("等" if len(reading.rows) > 4 else "")
-    column = f" › {reading.column}" if reading.column else ""
-    return f"【{head} · {reading.table}《{reading.title}》› {rows}{column} · {how}】"
+    rows = "、".join(f"“{e(r)}”" for r in reading.rows[:4]) + ("等" if len(reading.rows) > 4 else "")
+    column = f" › {e(reading.column)}" if reading.column else ""
+    return f"【{head} · {reading.table}《{e(reading.title)}》› {rows}{column} · {how}】"
 
 
 __all__ = ["judge", "fitting_cells", "reading_of", "reading_line", "Coverage", "Decimal", "Plan"]

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from app.answer.normalize import tidy_spaces
+from app.answer.text import escape_markdown
 from index.store import DocumentInfo
 
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年|年度)?(?!\d)")
@@ -288,8 +289,8 @@ def resolve_scope(q: str, docs: list[DocumentInfo], picked: str | None = None, l
     named, unknown = unit_mentions(q, docs, labels)
     mentions = tuple(q[s:e] for s, e, _ in named)
     if unknown and not named:
-        name = q[unknown[0][0]:unknown[0][1]]
-        units = "、".join(dict.fromkeys(d.org for d in docs if d.org))
+        name = escape_markdown(q[unknown[0][0]:unknown[0][1]])
+        units = "、".join(dict.fromkeys(escape_markdown(d.org) for d in docs if d.org))
         return Scope(None, "refused", f"已导入的文档中没有“{name}”的预算；已导入的单位有：{units}。")
     preferred = by_id.get(picked or "") or by_id.get(last or "")
     if named:
@@ -348,3 +349,10 @@ def other_year_doc(q: str, doc: DocumentInfo, docs: list[DocumentInfo]) -> Docum
     year = int(m.group(1))
     return next((d for d in docs if same_unit(d, doc) and d.year == year and d.doc_id != doc.doc_id
                  and d.kind == doc.kind), None)
+
+
+def org_mention(q: str, doc: DocumentInfo, docs: list[DocumentInfo]) -> str:
+    """The words of ``q`` that name ``doc``'s unit ("" when none do): for readers of other text
+    (the audit's narrative statements) that take a unit's name out before linking."""
+    named, _ = unit_mentions(q, docs)
+    return next((q[s:e] for s, e, ds in named if doc in ds), "")

@@ -47,9 +47,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args) or 0
     except BudgetQAError as e:
-        print(f"budgetqa: error: {e}", file=sys.stderr)
+        from app.cli.output import terminal_text
+        print(f"budgetqa: error: {terminal_text(e)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader stopped early (`budgetqa tables … | head`): no traceback, and nothing more to
+        # flush at exit (1, as Rich does)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 

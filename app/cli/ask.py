@@ -1,9 +1,9 @@
 """budgetqa ask: one question, or one per line on stdin (one JSON object per line out)."""
 from __future__ import annotations
 
-import json
 import sys
 
+from app.cli.output import terminal_json, terminal_text
 from app.settings import Settings
 
 
@@ -16,17 +16,15 @@ def register(sub) -> None:
 
 
 def _print(answer, as_json: bool) -> None:
+    """The answer for a terminal: document text without control sequences (JSON: escaped)."""
     if as_json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        print(terminal_json(answer.to_dict()), flush=True)
         return
-    print(answer.answer)
-    for c in answer.citations:
-        print(f"  来源：{c.display}（{c.source}）")
+    lines = [answer.answer] + [f"  来源：{c.display}（{c.source}）" for c in answer.citations]
     if answer.calculation:
-        print(f"  计算：{answer.calculation}")
-    for n in answer.notes:
-        print(f"  说明：{n}")
-    print(flush=True)
+        lines.append(f"  计算：{answer.calculation}")
+    lines += [f"  说明：{n}" for n in answer.notes]
+    print(terminal_text("\n".join(lines)) + "\n", flush=True)
 
 
 def cmd_ask(args) -> int:

@@ -6,6 +6,7 @@ import sys
 
 from app.library import ingest_paths, open_store
 from app.settings import Settings
+from ingest.errors import BudgetQAError
 from ingest.serialize import export_dict
 
 
@@ -83,30 +84,41 @@ def cmd_documents(args) -> int:
 def cmd_tables(args) -> int:
     from rich.console import Console
     from rich.table import Table as RichTable
+
+    from app.cli.output import rich_text as lit
     doc = open_store(Settings.from_env(args.data_dir)).load(args.doc_id)
     console = Console()
-    tables = [doc.table(args.table.replace(" ", ""))] if args.table else doc.tables
+    tables = [_table(doc, args.table)] if args.table else doc.tables
     for t in tables:
         used = [c for c in range(len(t.columns)) if any(r.values[c] is not None for r in t.rows)] or [0]
-        rt = RichTable(title=f"{t.id} {t.title}（单位：{t.unit}）", show_lines=False)
+        rt = RichTable(title=f"{lit(t.id)} {lit(t.title)}（单位：{lit(t.unit)}）", show_lines=False)
         rt.add_column("编码")
         rt.add_column("名称")
         for c in used:
-            rt.add_column(t.columns[c], justify="right")
+            rt.add_column(lit(t.columns[c]), justify="right")
         rt.add_column("来源", style="dim")
         for i, r in enumerate(t.rows):
             name = ("  " * max(r.level - 1, 0)) + (f"{r.group}·" if r.group else "") + r.label
             cells = [("" if r.values[c] is None else
                       (f"{r.values[c]}" if (i, c) in t.verified else f"[yellow]{r.values[c]}?[/]"))
                      for c in used]
-            rt.add_row(r.code, name, *cells, r.source)
+            rt.add_row(lit(r.code), lit(name), *cells, lit(r.source))
         console.print(rt)
         if t.note:
-            console.print(f"  {t.note}")
+            console.print(f"  {lit(t.note)}")
         failed = [c for c in t.checks if not c.ok]
         console.print(f"  {len(t.checks) - len(failed)}/{len(t.checks)} identities hold"
-                      + "".join(f"\n  ✗ {c.rule}: {c.detail}" for c in failed))
+                      + "".join(f"\n  ✗ {lit(c.rule)}: {lit(c.detail)}" for c in failed))
     return 0
+
+
+def _table(doc, wanted: str):
+    """``doc``'s table 表N, or an error that lists the tables it has."""
+    try:
+        return doc.table(wanted.replace(" ", ""))
+    except KeyError:
+        raise BudgetQAError(f"{doc.doc_id} has no table '{wanted}'; its tables: "
+                            f"{' '.join(t.id for t in doc.tables) or 'none'}") from None
 
 
 def cmd_export(args) -> int:

@@ -1,6 +1,7 @@
 """budgetqa audit / draft: the staff tools (勾稽关系审核, 情况说明起草)."""
 from __future__ import annotations
 
+from app.cli.output import escape_json_controls, terminal_text
 from app.library import open_store
 from app.settings import Settings
 
@@ -23,7 +24,8 @@ def cmd_audit(args) -> int:
     from app.staff.audit import audit, to_json, to_markdown, to_text
     doc = open_store(Settings.from_env(args.data_dir)).load(args.doc_id)
     findings = audit(doc)
-    print({"text": to_text, "json": to_json, "markdown": to_markdown}[args.format](doc, findings))
+    out = {"text": to_text, "json": to_json, "markdown": to_markdown}[args.format](doc, findings)
+    print(escape_json_controls(out) if args.format == "json" else terminal_text(out))
     return 0
 
 
@@ -33,5 +35,5 @@ def cmd_draft(args) -> int:
     doc = store.load(args.doc_id)
     prev_id = previous_of(doc, [(d.doc_id, d.org, d.year, d.kind, d.scope) for d in store.documents()])
     previous = store.load(prev_id) if prev_id else None
-    print(render(doc, draft(doc, args.part, previous), diff=not args.no_diff))
+    print(terminal_text(render(doc, draft(doc, args.part, previous), diff=not args.no_diff)))
     return 0

@@ -6,7 +6,9 @@
     GET  /api/health     → {"status": "ok", "documents": n}
     /                    → the Gradio page (create_server only); /docs and /openapi.json as usual
 
-Every bad request gets a 4xx with a JSON body {"error": "...", "detail": ...}, never a 500.
+Every bad request gets a 4xx with a JSON body {"error": "...", "detail": ...}, never a 500; a wrong
+method on an API route is 405; a store or index the server cannot read is 503 with what to do.
+``app/web/guard.py`` stands in front of every route (size limit, token, trusted hosts, headers).
 """
 from __future__ import annotations
 
@@ -19,19 +21,24 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.routing import Match
 from starlette.staticfiles import StaticFiles
 
+from app.web.guard import Guard, WebSecurity
 from app.web.page import MAX_QUESTION
-from app.web.service import EngineService
-from ingest.errors import BudgetQAError, UnknownDocument
+from app.web.service import HISTORY_CHARS, HISTORY_TURNS, EngineService, Unavailable
+from ingest.errors import BudgetQAError, IndexMismatch, UnknownDocument
 
 log = logging.getLogger(__name__)
 
 DOCS_ASSETS = "/docs-assets"
-MAX_BODY = 64 * 1024          # bytes; a longer body is refused before it is parsed
 MAX_HISTORY = 10
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+FALLBACK = "/api/{rest:path}"
 
 Question = Annotated[str, Field(min_length=1, max_length=MAX_QUESTION)]
 
@@ -43,7 +50,8 @@ class AskRequest(BaseModel):
                             "default: the only document, or the one the conversation is about")
     history: list[Question] = Field(default_factory=list, max_length=MAX_HISTORY,
                                     description="earlier questions of the conversation, oldest first, "
-                                                "so that follow-ups (比上年呢？) are understood")
+                                                "so that follow-ups (比上年呢？) are understood; the newest "
+                                                f"{HISTORY_TURNS} within {HISTORY_CHARS} characters are used")
 
 
 class ValueOut(BaseModel):
@@ -108,7 +116,7 @@ def _error(status: int, message: str, detail=None) -> JSONResponse:
     return JSONResponse(status_code=status, content=body)
 
 
-def create_api(service: EngineService) -> FastAPI:
+def create_api(service: EngineService, security: WebSecurity = WebSecurity()) -> FastAPI:
     api = FastAPI(title="budgetqa 预算问答 API", version="0.1.0", docs_url=None,
                   description="Answers about Chinese budget disclosures from verified tables.")
     # /docs from Swagger UI files shipped in a package: the default page loads them from a CDN,
@@ -122,13 +130,8 @@ def create_api(service: EngineService) -> FastAPI:
                                    swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
                                    swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png")
 
-    @api.middleware("http")
-    async def limit_body(request: Request, call_next):
-        if request.url.path.startswith("/api/"):
-            length = request.headers.get("content-length")
-            if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
-                return _error(413, f"request body larger than {MAX_BODY} bytes")
-        return await call_next(request)
+    api.add_middleware(TrustedHostMiddleware, allowed_hosts=list(security.hosts), www_redirect=False)
+    api.add_middleware(Guard, security=security)        # outermost: every route, the Gradio page's too
 
     @api.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
@@ -140,6 +143,12 @@ def create_api(service: EngineService) -> FastAPI:
     @api.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         return _error(exc.status_code, str(exc.detail))
+
+    @api.exception_handler(Unavailable)
+    @api.exception_handler(IndexMismatch)
+    async def unavailable(request: Request, exc: BudgetQAError):
+        log.error("%s: %s", request.url.path, exc)
+        return _error(503, str(exc))
 
     @api.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception):   # a bug, not a bad request: say so in JSON
@@ -157,6 +166,8 @@ def create_api(service: EngineService) -> FastAPI:
             answer = service.ask(req.question, doc=req.doc, history=req.history)
         except UnknownDocument as e:
             return _error(404, str(e))
+        except (Unavailable, IndexMismatch):
+            raise
         except BudgetQAError as e:
             return _error(400, str(e))
         return answer.to_dict()
@@ -171,15 +182,27 @@ def create_api(service: EngineService) -> FastAPI:
     def health():
         return {"status": "ok", "documents": len(service.documents())}
 
+    @api.api_route(FALLBACK, methods=list(METHODS), include_in_schema=False)
+    def no_such_route(request: Request, rest: str):
+        """Routes are tried in order: an /api/ path reaching here is unknown, or known for other methods
+        (without this, the Gradio page mounted at / would answer it with its own 404)."""
+        allowed = sorted({m for r in api.routes if isinstance(r, APIRoute) and r.path != FALLBACK
+                          and r.matches(request.scope)[0] == Match.PARTIAL for m in r.methods})
+        if allowed:
+            return JSONResponse(status_code=405, headers={"Allow": ", ".join(allowed)},
+                                content={"error": f"{request.method} is not allowed on {request.url.path}; "
+                                                  f"use {' or '.join(allowed)}"})
+        return _error(404, f"no API route {request.url.path}")
+
     return api
 
 
-def create_server(service: EngineService) -> FastAPI:
+def create_server(service: EngineService, security: WebSecurity = WebSecurity()) -> FastAPI:
     """The API with the Gradio page mounted at /."""
     import gradio as gr
 
     from app.web.page import CSS, create_app
-    api = create_api(service)
+    api = create_api(service, security)
     # local fonts only: the default theme fonts come from Google, which an offline machine cannot reach
     theme = gr.themes.Soft(font=["Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "sans-serif"],
                            font_mono=["ui-monospace", "Consolas", "monospace"])

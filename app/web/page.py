@@ -9,12 +9,12 @@ question or a document is escaped before it goes into markdown: it is shown, nev
 """
 from __future__ import annotations
 
-import html
 import logging
 import re
 
 from app.answer.contract import Answer, Citation
 from app.answer.engine import Conversation
+from app.answer.text import escape_markdown
 from app.web.service import EngineService
 from app.web.staff import staff_tabs
 from ingest.errors import BudgetQAError
@@ -33,21 +33,23 @@ MARK = "▶"
 
 # ── rendering: pure functions from the contract to what the page shows ───────────────────────────
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#!|~$])")
+_MD_MORE = re.compile(r"([{}()$])")          # beyond escape_markdown: shown literally here too
 
 
 def escape_text(text: str) -> str:
-    """Plain text (a question, a row name) → markdown that shows exactly that text."""
-    text = html.escape(str(text), quote=False)
-    text = _MD_SPECIAL.sub(r"\\\1", text)
+    """Plain text (a question, a row name) → markdown that shows exactly that text: escape_markdown
+    (app/answer/text.py, the one escaping of document text: no link, image or HTML, no bare address
+    for the linkifier), then what a line may start with."""
+    text = _MD_MORE.sub(r"\\\1", escape_markdown(text))
     text = re.sub(r"^(\s*)([-+=])", r"\1\\\2", text, flags=re.M)          # list items, setext rules
     return re.sub(r"^(\s*)(\d+)\.(?=\s|$)", r"\1\2\\.", text, flags=re.M)   # ordered lists
 
 
 def safe_markdown(markdown: str) -> str:
-    """The engine's markdown with raw HTML disabled (``<`` and ``&`` shown as text; the entities the
-    engine already wrote for document text, &lt; &gt; &amp;, kept as they are)."""
-    return re.sub(r"&(?!(?:lt|gt|amp|quot|#\d+);)", "&amp;", str(markdown)).replace("<", "&lt;")
+    """The engine's markdown with raw HTML disabled (``<`` shown as text). Entities are kept: the engine
+    escapes document text with app/answer/text.py escape_markdown (``<b>`` → ``&lt;b&gt;``), which must
+    show as ``<b>``, not as ``&lt;b&gt;``; an entity never becomes a tag."""
+    return str(markdown).replace("<", "&lt;")
 
 
 def citation_line(c: Citation) -> str:

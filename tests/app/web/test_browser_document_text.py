@@ -1,0 +1,123 @@
+"""Issue 16, defect 3 (and 7) in a real browser: a document whose unit name, a row name and a narrative
+sentence carry Markdown images, links and HTML is ingested by another process while the server
+runs; questions that show them, 审核 and 起草 leave no request to another host and no link, image or
+frame with an outside address on the page — the markup is shown as text."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from eval.load import LocalServer
+from tests.app.web.hostile_doc import MARKDOWN_ORG, MARKDOWN_ROW, OUTSIDE, write_markdown_copy
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[3]
+LOCAL = ("127.0.0.1", "localhost", "::1")
+URL_ATTRIBUTES = """() => {
+  const names = ['href', 'src', 'srcset', 'action', 'formaction', 'poster', 'data', 'xlink:href', 'background'];
+  const out = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const n of names) { const v = el.getAttribute(n); if (v) out.push(el.tagName + ' ' + n + '=' + v); }
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def markup_server(tmp_path_factory):
+    """`budgetqa serve` on the sample; then another process ingests the document with markup."""
+    data_dir = tmp_path_factory.mktemp("markup-serve")
+    copy = write_markdown_copy(tmp_path_factory.mktemp("markup-doc"))
+    with LocalServer(str(data_dir), log_path=str(data_dir / "serve.log")) as url:
+        done = subprocess.run([sys.executable, "-m", "app.cli", "--data-dir", str(data_dir), "ingest", str(copy)],
+                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stderr
+        yield url
+
+
+def ask(page, question):
+    n = page.locator("#answer-chat .message-row").count()
+    page.fill("#question-box textarea", question)
+    page.click("#send")
+    page.wait_for_function(f"document.querySelectorAll('#answer-chat .message-row').length >= {n + 2}",
+                           timeout=60_000)
+    page.wait_for_function("!/processing|Loading content/.test(document.querySelector('#answer-chat').innerText)",
+                           timeout=60_000)
+
+
+def pick(page, dropdown: str, label: re.Pattern) -> None:
+    page.locator(f"{dropdown} input").click()
+    page.get_by_role("option", name=label).click()
+    page.wait_for_timeout(300)
+
+
+def outside_addresses(page) -> list[str]:
+    found = []
+    for item in page.evaluate(URL_ATTRIBUTES):
+        value = item.split("=", 1)[1]
+        for part in re.split(r",\s*", value):          # srcset lists several
+            host = urlparse(part.strip().split(" ")[0]).hostname
+            if (host and host not in LOCAL) or OUTSIDE in part:
+                found.append(item)
+    return found
+
+
+def _watch(page) -> tuple[list[str], list[str]]:
+    requests, dialogs = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return requests, dialogs
+
+
+def _assert_nothing_left_localhost(page, requests: list[str], dialogs: list[str]) -> None:
+    assert outside_addresses(page) == []
+    assert [u for u in requests if urlparse(u).hostname not in LOCAL] == []
+    assert page.locator("img[src*='evil'], a[href*='evil'], #answer-chat b, #audit-report b").count() == 0
+    assert dialogs == []
+
+
+def test_the_unit_name_in_the_clarify_list_and_the_staff_tabs(page, markup_server, artifacts):
+    requests, dialogs = _watch(page)
+    page.goto(markup_server + "/")
+    page.locator("#doc-picker").wait_for(timeout=60_000)         # two documents: the new one is listed
+    ask(page, "有几个科室？")                                       # which document? the list names both units
+    assert MARKDOWN_ORG in page.locator("#answer-chat").inner_text()
+
+    page.get_by_role("tab", name="审核").click()
+    pick(page, "#audit-doc", re.compile("测试单位"))                 # listed though stored after the page was built
+    page.click("#audit-run")
+    page.locator("#audit-report h1").wait_for(timeout=60_000)
+    assert MARKDOWN_ORG in page.locator("#audit-report").inner_text()
+    page.screenshot(path=str(artifacts / "web-document-markup-audit.png"), full_page=True)
+
+    page.get_by_role("tab", name="起草").click()
+    pick(page, "#draft-doc", re.compile("测试单位"))
+    page.click("#draft-run")
+    page.wait_for_function("(document.querySelector('#draft-text textarea') || {}).value", timeout=60_000)
+    assert "情况说明" in page.locator("#draft-text textarea").input_value() or \
+        "万元" in page.locator("#draft-text textarea").input_value()
+    page.screenshot(path=str(artifacts / "web-document-markup-draft.png"), full_page=True)
+    _assert_nothing_left_localhost(page, requests, dialogs)
+
+
+def test_row_names_and_narrative_in_answers(page, markup_server, artifacts):
+    requests, dialogs = _watch(page)
+    page.goto(markup_server + "/")
+    page.locator("#doc-picker").wait_for(timeout=60_000)
+    pick(page, "#doc-picker", re.compile("测试单位"))
+    ask(page, "有几个科室？")                                       # a narrative sentence with the unit's name
+    ask(page, f"{MARKDOWN_ROW}是多少？")                            # a row name
+    ask(page, "商品和服务支出有哪些明细？")                          # row names in a list
+    chat = page.locator("#answer-chat").inner_text()
+    assert "0.13 万元" in chat and "![n](http://evil.example/n.png)" in chat
+    assert chat.count(MARKDOWN_ROW) >= 4 and chat.count(MARKDOWN_ORG) >= 2, chat
+    page.screenshot(path=str(artifacts / "web-document-markup-chat.png"), full_page=True)
+    _assert_nothing_left_localhost(page, requests, dialogs)

@@ -1,0 +1,70 @@
+"""Issue 16, defect 3 without a browser: document Markdown and HTML in the clarify list, the 审核 report
+and the page's own escaping come out escaped (escape_markdown), never as a link, an image or a tag."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.answer.engine import Engine
+from app.answer.text import escape_markdown
+from app.settings import Settings
+from app.staff.audit import AuditFinding, to_markdown
+from app.web.page import escape_text, safe_markdown
+from app.web.staff import audit_rows
+from index.store import Store
+from ingest.document import read_document
+from tests.app.web.hostile_doc import MARKDOWN_ORG, MARKDOWN_ROW, SAMPLE, write_markdown_copy
+
+# what would render: an image or a link, an address a linkifier takes, a tag
+RENDERS = re.compile(r"(?<!\\)!?(?<!\\)\[[^\]]*(?<!\\)\]\(|https?://|<[a-z/]", re.I)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    return read_document(write_markdown_copy(tmp_path_factory.mktemp("markdown-doc")))
+
+
+@pytest.fixture(scope="module")
+def two_docs(tmp_path_factory, hostile):
+    store = Store(Settings(tmp_path_factory.mktemp("two") / "data").store_path)
+    store.save(read_document(SAMPLE))
+    store.save(hostile)
+    return store
+
+
+def test_the_clarify_list_escapes_unit_names(two_docs):
+    answer = Engine(two_docs).ask("有几个科室？")
+    assert answer.status == "clarify"
+    assert escape_markdown(MARKDOWN_ORG) in answer.answer and not RENDERS.search(answer.answer)
+
+
+def test_the_audit_report_escapes_document_text(hostile):
+    finding = AuditFinding("naming.period", "error", f"说明写作“{MARKDOWN_ROW}”", (f"表6 {MARKDOWN_ROW} (line 538)",),
+                           "<b>1</b>", "2|3")
+    report = to_markdown(hostile, [finding])
+    assert not RENDERS.search(report.replace("<br>", ""))
+    assert report.splitlines()[0] == f"# {escape_markdown(MARKDOWN_ORG)} 2025年单位预算 审核结果"
+    assert escape_markdown(MARKDOWN_ROW) in report and "2\\|3" in report      # a | would split the row
+    header = next(line for line in report.splitlines() if line.startswith("| ") and "---" not in line)
+    assert report.splitlines()[-1].count(" | ") == header.count(" | ")   # the row has the header's columns
+
+
+def test_the_audit_tab_gives_text_rows_and_an_escaped_report(two_docs, hostile):
+    rows, report = audit_rows(two_docs, hostile.doc_id)
+    assert rows and all(isinstance(c, str) for r in rows for c in r)          # table cells: text, not markup
+    assert not RENDERS.search(report.replace("<br>", ""))
+    assert audit_rows(two_docs, "no-such-doc") == ([], "无法打开文档：unknown document 'no-such-doc'; ingested: "
+                                                       "hejing-shebao-2025、hostile-markdown-2025")
+
+
+@pytest.mark.parametrize("text", [MARKDOWN_ORG, MARKDOWN_ROW, "见 http://evil.example/x 与 <script>x</script>"])
+def test_the_page_escapes_with_escape_markdown(text):
+    assert not RENDERS.search(escape_text(text))
+    assert "\\(" in escape_text("(x)")                     # shown as typed, not as a link target
+
+
+def test_safe_markdown_keeps_escaped_entities():
+    """The engine escapes once; the page must not escape &lt; again (it showed '&lt;b&gt;')."""
+    assert safe_markdown(escape_markdown("<b>粗</b>")) == escape_markdown("<b>粗</b>") == "&lt;b&gt;粗&lt;/b&gt;"
+    assert safe_markdown("**1** <img src=x>") == "**1** &lt;img src=x>"
