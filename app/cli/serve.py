@@ -22,8 +22,9 @@ def cmd_serve(args) -> int:
     from app.web.api import create_server
     from app.web.service import open_service
     start = time.perf_counter()
-    service = open_service(Settings.from_env(args.data_dir), sample=not args.no_sample)
+    service = open_service(Settings.from_env(args.data_dir), sample=not args.no_sample, background=True)
     app = create_server(service)
+    service.start_indexing()
     docs = service.documents()
     print(f"budgetqa: {len(docs)} document(s) ready in {time.perf_counter() - start:.1f} s; "
           f"serving http://{args.host}:{args.port}/ (API: /api/ask, docs: /docs)", file=sys.stderr, flush=True)

@@ -169,7 +169,10 @@ def create_api(service: EngineService) -> FastAPI:
 
     @api.get("/api/health")
     def health():
-        return {"status": "ok", "documents": len(service.documents())}
+        body = {"status": "ok", "documents": len(service.documents())}
+        if service.indexer is not None:        # the search index being built in the background
+            body["index"] = service.indexer.progress().to_dict()
+        return body
 
     return api
 

@@ -28,6 +28,7 @@ class EngineService:
     engine: Engine
     settings: Settings | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    indexer: object | None = None          # app.web.indexing.BackgroundIndexer when indexing in the background
 
     def ask(self, question: str, doc: str | None = None, conversation: Conversation | None = None,
             history: list[str] = ()) -> Answer:
@@ -39,6 +40,12 @@ class EngineService:
 
     def documents(self):
         return self.engine.documents()
+
+    def start_indexing(self) -> None:
+        """Build the search index in the background (open_service(background=True)); call it once the
+        server is set up, so that building it does not slow the start."""
+        if self.indexer is not None:
+            self.indexer.start()
 
     def load(self, doc_id: str) -> BudgetDocument:
         with self.lock:
@@ -54,8 +61,9 @@ def sample_path() -> Path | None:
     return None
 
 
-def ensure_sample(settings: Settings, store) -> str | None:
-    """Ingest (and index) the built-in sample unless a document with its content is stored; its doc id."""
+def ensure_sample(settings: Settings, store, index: bool = True) -> str | None:
+    """Ingest (and, with ``index``, index) the built-in sample unless a document with its content is
+    stored; its doc id."""
     path = sample_path()
     if path is None:
         log.warning("built-in sample %s not found; serving what is stored", SAMPLE_NAME)
@@ -70,7 +78,7 @@ def ensure_sample(settings: Settings, store) -> str | None:
         if result.status == "failed":
             raise BudgetQAError(f"built-in sample: {result.error}")
         doc_id, added = result.doc_id, True
-    if added or not settings.chroma_dir.exists():
+    if index and (added or not settings.chroma_dir.exists()):
         try:
             from index.service import index_documents
         except ModuleNotFoundError as e:
@@ -81,8 +89,15 @@ def ensure_sample(settings: Settings, store) -> str | None:
     return doc_id
 
 
-def open_service(settings: Settings, sample: bool = True) -> EngineService:
+def open_service(settings: Settings, sample: bool = True, background: bool = False) -> EngineService:
+    """``background``: the search index is built by ``start_indexing`` in the background, and the rules
+    answer without it meanwhile."""
     engine = Engine.from_settings(settings)
     if sample:
-        ensure_sample(settings, engine.store)
-    return EngineService(engine, settings)
+        ensure_sample(settings, engine.store, index=not background)
+    if not background:
+        return EngineService(engine, settings)
+    from app.web.indexing import BackgroundIndexer
+    indexer = BackgroundIndexer(settings, engine.store)
+    engine.search = indexer.gate(engine.search)
+    return EngineService(engine, settings, indexer=indexer)
