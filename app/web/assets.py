@@ -21,10 +21,10 @@ CSS = """
 }
 footer { display: none !important; }
 .gradio-container { max-width: 1400px !important; }
-#app-head h1 { font-size: 1.35rem; margin: 0; }
+#app-head h1 { font-size: 1.35rem; margin: 0; color: var(--bq-text); }
 #app-head p { margin: .2rem 0 0; color: var(--bq-muted); font-size: .9rem; }
-#index-status .status { font-size: .85rem; color: var(--bq-muted); margin: 0; }
-#index-status .status.running::before { content: ""; display: inline-block; width: .6em; height: .6em;
+#app-head .status { font-size: .85rem; margin: .3rem 0 0; }
+#app-head .status.running::before { content: ""; display: inline-block; width: .6em; height: .6em;
   margin-right: .4em; border-radius: 50%; background: var(--bq-accent); animation: bq-pulse 1.2s ease-in-out infinite; }
 @keyframes bq-pulse { 0%, 100% { opacity: .25; } 50% { opacity: 1; } }
 
@@ -174,6 +174,9 @@ button.finding:hover, button.finding:focus-visible, button.finding.open { border
 @media (max-width: 800px) {
   .gradio-container { padding: 0 .4rem !important; }
   #chat-log { --log-h: 58vh; }
+  #chat-log .log { height: auto; max-height: var(--log-h); }         /* a phone: no empty space below */
+  #chat-log .log:not(.empty)::after { display: none; }
+  #app-head p { font-size: .82rem; }
   .draft-side { grid-template-columns: minmax(0, 1fr); }
   .examples { flex-wrap: nowrap; overflow-x: auto; padding-bottom: .2rem; scrollbar-width: thin; }
   .examples button.ask { white-space: nowrap; flex: none; }

@@ -81,7 +81,10 @@ _AMOUNT_IN_TEXT = re.compile(r"(?<![\d.,])(\d{4,}(?:\.\d+)?)(\s*)(万元|亿元|
 def yuan_in_text(text: str) -> str:
     """Amounts in an answer get thousands separators: '99706020 元' → '99,706,020 元', '9970.60 万元' →
     '9,970.60 万元'; other numbers (years, codes, 元/月 standards) are left alone."""
-    return _AMOUNT_IN_TEXT.sub(lambda m: f"{number(m.group(1), None)}{m.group(2)}{m.group(3)}", text)
+    def separated(m: re.Match) -> str:
+        places = len(m.group(1).partition(".")[2])          # the digits as written: 9970.60 stays .60
+        return f"{number(m.group(1), places)}{m.group(2)}{m.group(3)}"
+    return _AMOUNT_IN_TEXT.sub(separated, text)
 
 
 def place(source: str) -> str:

@@ -45,8 +45,8 @@ class IndexProgress:
             return f"正在建立检索索引 {self.done}/{self.total}" if self.total else "正在建立检索索引"
         if self.state == "done":
             return f"检索索引已就绪（{self.total} 段）" if self.total else "检索索引已就绪"
-        if self.state == "failed":
-            return f"检索索引未能建立：{self.error}"
+        if self.state == "failed":          # the reason (often in English, from a library) goes to the terminal
+            return "检索索引未能建立"
         return "检索索引等待建立"
 
     def to_dict(self) -> dict:
@@ -99,7 +99,7 @@ class BackgroundIndexer:
         except Exception as e:           # noqa: BLE001 — reported on the page; the rules still answer
             log.warning("indexing failed: %s", e)
             p = self._set(state="failed", error=str(e) or type(e).__name__)
-            self._say(p.words())
+            self._say(f"{p.words()}：{p.error}")
             return p
         p = self._set(state="done", done=report.total, total=report.total)
         self._say(f"{p.words()}，用时 {p.seconds:.1f} 秒")
@@ -138,7 +138,7 @@ class BackgroundIndexer:
                 self._say(f"{p.words()}，用时 {p.seconds:.1f} 秒")
             else:
                 p = self._set(state="failed", error=str(rest[0]))
-                self._say(p.words())
+                self._say(f"{p.words()}：{p.error}")
             proc.join(5)
             return
 

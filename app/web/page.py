@@ -81,7 +81,8 @@ class ChatHandlers:
         if not question:
             return self.gr.update(), self.gr.update(), session
         self._queue(session, question, "")
-        return "", log_html(session.messages), session
+        keep = len(question) > MAX_QUESTION           # too long: left in the box to be shortened
+        return (self.gr.update() if keep else ""), log_html(session.messages), session
 
     def ask_button(self, session, question: str, doc: str = ""):
         """A clarify button or an example: → log, session."""
@@ -164,7 +165,10 @@ class ChatHandlers:
     def pick(self, choice, session):
         """Another document picked: the conversation stays, later questions go to that document."""
         session = session if session is not None else ChatSession()
-        session.doc = "" if choice in (None, "", AUTO) else str(choice)
+        doc = "" if choice in (None, "", AUTO) else str(choice)
+        if doc == session.doc:                 # the same choice again: nothing to say
+            return log_html(session.messages), session
+        session.doc = doc
         info = self.docs().get(session.doc)
         text = f"之后的问题按“{doc_label(info)}”回答，对话保留。" if info is not None else \
             "之后的问题按问题中提到的单位回答；没有提到单位时，会请您选择。"
@@ -184,14 +188,19 @@ class ChatHandlers:
         return picker, examples_html(example_questions(self.service))
 
     def status(self):
-        """→ the index status line, and whether to keep polling it."""
+        """→ the page head with the index status, and whether to keep polling it."""
         indexer = self.service.indexer
         if indexer is None:
-            return "", self.gr.Timer(active=False)
+            return header_html(""), self.gr.Timer(active=False)
         p = indexer.progress()
-        extra = "；问题照常回答（按表格规则，不依赖检索）" if p.running else ""
-        return (f"<p class='status {h(p.state)}' role='status'>{h(p.words())}{extra}</p>",
-                self.gr.Timer(active=p.running))
+        extra = "；问题照常回答（按表格规则，不依赖检索）" if p.running or p.state == "failed" else ""
+        line = f"<p class='status {h(p.state)}' role='status'>{h(p.words())}{extra}</p>"
+        return header_html(line), self.gr.Timer(active=p.running)
+
+
+def header_html(status: str) -> str:
+    return ("<div class='head'><h1>预算问答</h1><p>根据已核验的预算公开表格回答问题；每个数字都注明出处"
+            f"（表 › 行 › 列），点击出处可查看原表。</p>{status}</div>")
 
 
 MAX_CHIPS = 5
@@ -229,9 +238,7 @@ def create_app(service: EngineService):
 
     with gr.Blocks(title="预算问答") as blocks:
         session = gr.State(ChatSession())
-        gr.HTML("<h1>预算问答</h1><p>根据已核验的预算公开表格回答问题；每个数字都注明出处（表 › 行 › 列），"
-                "点击出处可查看原表。</p>", elem_id="app-head")
-        status = gr.HTML("", elem_id="index-status")
+        status = gr.HTML(header_html(""), elem_id="app-head")
         timer = gr.Timer(1.0, active=service.indexer is not None)
         with gr.Tab("问答", elem_id="tab-chat"):
             picker = gr.Dropdown(label="文档", choices=[(AUTO_LABEL, AUTO)], value=AUTO, visible=False,
@@ -241,7 +248,7 @@ def create_app(service: EngineService):
                     chat = gr.HTML(log_html([]), js_on_load=CHAT_JS, elem_id="chat-log")
                     examples = gr.HTML("", js_on_load=ASK_JS, elem_id="examples")
                     with gr.Row(elem_id="question-row"):
-                        box = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送", lines=1, max_lines=4,
+                        box = gr.Textbox(label="问题", show_label=False, placeholder="输入问题，按回车发送", lines=1, max_lines=4,
                                          scale=5, min_width=160, elem_id="question-box", container=False)
                         send = gr.Button("发送", variant="primary", scale=1, min_width=72, elem_id="send")
                     with gr.Row(elem_id="under-box"):
@@ -267,6 +274,6 @@ def create_app(service: EngineService):
         picker.input(h_.pick, [picker, session], [chat, session], show_progress="hidden")
         clear_btn.click(h_.clear, None, [chat, evidence, chart, session, box], show_progress="hidden")
         blocks.load(h_.load, [session], [picker, examples], show_progress="hidden")
-        blocks.load(h_.status, None, [status, timer], show_progress="hidden")
-        timer.tick(h_.status, None, [status, timer], show_progress="hidden")
+        blocks.load(h_.status, None, [status, timer], show_progress="hidden", queue=False)
+        timer.tick(h_.status, None, [status, timer], show_progress="hidden", queue=False)
     return blocks

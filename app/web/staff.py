@@ -180,6 +180,11 @@ def staff_tabs(store: Store) -> None:
         ids = [c[1] for c in cs]
         return gr.update(choices=cs, value=current if current in ids else (ids[0] if ids else None))
 
+    def opened(current):
+        """The 审核 tab opened: the documents as they are now, and the findings of the chosen one."""
+        picker = refresh(current)
+        return picker, findings_html(store, picker["value"])
+
     def pick(doc_id, evt: gr.EventData):
         data = getattr(evt, "_data", None) or {}
         return findings_html(store, doc_id, int(data.get("index", -1)))
@@ -191,7 +196,7 @@ def staff_tabs(store: Store) -> None:
         run.click(lambda d: findings_html(store, d), doc_a, found, show_progress="hidden")
         doc_a.input(lambda d: findings_html(store, d), doc_a, found, show_progress="hidden")
         found.pick(pick, doc_a, found, show_progress="hidden")
-        audit_tab.select(refresh, doc_a, doc_a, show_progress="hidden")
+        audit_tab.select(opened, doc_a, [doc_a, found], show_progress="hidden")
     with gr.Tab("起草", elem_id="tab-draft") as draft_tab:
         doc_d = gr.Dropdown(choices=choices(), value=first, label="文档", elem_id="draft-doc")
         part = gr.Radio(choices=[*PARTS, "全部"], value="全部", label="部分", elem_id="draft-part")
