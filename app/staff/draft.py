@@ -97,7 +97,7 @@ class Drafter:
             return ch
         return None
 
-    def from_text(self, part: DraftPart, label: str, ch) -> str:
+    def from_text(self, part: DraftPart, label: str, ch, fig: Figure) -> str:
         where = f"据原文说明（{self.doc.sections[ch.section].source}）"
         down = ch.change < 0 or (ch.change == 0 and ch.percent < 0)
         word, rate = ("减少", "下降") if down else ("增加", "增长")
@@ -105,6 +105,8 @@ class Drafter:
         part.figures.append(DraftFigure(f"{label}变动", half_up(abs(ch.change)), "万元", where))
         part.figures.append(DraftFigure(f"{label}变动率", half_up(abs(ch.percent)), "%", where))
         reason = stated_reason(ch)
+        if reason and "未安排" in reason and fig.value:      # "…均未安排X" cannot explain a funded X
+            reason = ""
         return (f"，比上年预算{word}{fmt(abs(ch.change))}万元，{rate}{fmt(abs(ch.percent))}%"
                 f"，主要原因是{reason or '【变动原因】'}")
 
@@ -123,7 +125,7 @@ class Drafter:
         before = get(self.prev) if self.prev is not None else None
         stated = self.stated_change(label, fig) if before is None else None
         if stated is not None:
-            return self.from_text(part, label, stated)
+            return self.from_text(part, label, stated, fig)
         if before is None:
             part.placeholders += 1
             return f"，比上年预算增加（减少）{PLACEHOLDER}万元，增长（下降）{PLACEHOLDER}%"

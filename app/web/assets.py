@@ -73,6 +73,8 @@ button.link { border: none; background: none; color: var(--bq-accent); cursor: p
 #chat-log table.breakdown .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 #chat-log table.breakdown .rank { color: var(--bq-muted); width: 2.2em; white-space: nowrap; text-align: right; }
 #chat-log table.breakdown tr.total td { font-weight: 700; border-top: 2px solid var(--bq-line); }
+button.row-link, button.link { box-shadow: none !important; background: transparent !important; }
+button.chip, button.ask, button.finding { box-shadow: none !important; }
 button.row-link { border: 0; background: none; padding: 0; color: var(--bq-accent); cursor: pointer; text-align: left;
   font-size: inherit; text-decoration: underline dotted; text-underline-offset: 3px; }
 button.row-link:hover, button.row-link:focus-visible { text-decoration: underline solid; }
@@ -115,7 +117,7 @@ button.ask:hover, button.ask:focus-visible { background: var(--bq-accent-bg); }
 :is(#evidence, #audit-findings) table.ev-table thead th { position: sticky; top: 0; z-index: 2; background: var(--bq-soft);
   font-weight: 600; text-align: right; vertical-align: bottom; line-height: 1.3; }
 :is(#evidence, #audit-findings) table.ev-table th.name { position: sticky; left: 0; z-index: 1; text-align: left;
-  font-weight: 400; max-width: 15rem; min-width: 8rem; white-space: normal; border-right: 1px solid var(--bq-line); }
+  font-weight: 400; width: 13rem; min-width: 8rem; max-width: 13rem; white-space: normal; border-right: 1px solid var(--bq-line); }
 :is(#evidence, #audit-findings) table.ev-table thead th.name { z-index: 3; font-weight: 600; background: var(--bq-soft); }
 :is(#evidence, #audit-findings) table.ev-table td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 :is(#evidence, #audit-findings) table.ev-table .code { color: var(--bq-muted); font-size: .8em; }
@@ -182,7 +184,7 @@ button.finding:hover, button.finding:focus-visible, button.finding.open { border
   .examples button.ask { white-space: nowrap; flex: none; }
   #evidence .ev-back { display: inline-block; }
   .ev-scroll { max-height: 60vh; }
-  table.ev-table th.name { max-width: 9.5rem; min-width: 6.5rem; }
+  :is(#evidence, #audit-findings) table.ev-table th.name { width: 8.5rem; min-width: 6.5rem; max-width: 8.5rem; }
 }
 """
 
@@ -239,7 +241,8 @@ const place = () => {
     if (cell) {
       const c = cell.getBoundingClientRect();
       const pinned = name ? name.getBoundingClientRect().width : 0;
-      if (c.right > b.right || c.left < b.left + pinned) box.scrollLeft += c.left - b.left - pinned - 8;
+      if (c.right > b.right) box.scrollLeft += c.right - b.right + 8;              // just enough to show it
+      else if (c.left < b.left + pinned) box.scrollLeft -= b.left + pinned - c.left + 8;
     }
   }
   if (panel.dataset.focus === 'chip' && window.innerWidth <= 800) panel.scrollIntoView({block: 'start'});

@@ -18,7 +18,7 @@ from app.answer.contract import Answer, Citation
 from app.answer.engine import Conversation
 from app.web.assets import ASK_JS, CHAT_JS, COUNTER_JS, CSS, EVIDENCE_JS
 from app.web.evidence import evidence_html
-from app.web.examples import example_questions
+from app.web.examples import QUESTIONS, example_questions
 from app.web.format import escape_text, h
 from app.web.render import (
     answer_html,
@@ -40,6 +40,7 @@ from ingest.errors import BudgetQAError
 log = logging.getLogger(__name__)
 
 MAX_QUESTION = 500                     # characters; the API and the page share the limit
+EXAMPLES = list(QUESTIONS[:6])         # generic questions (the page offers those the loaded documents answer)
 AUTO = "auto"
 AUTO_LABEL = "自动（按问题中的单位）"
 EMPTY_EVIDENCE = ("<section class='ev-panel'><h3 class='ev-title'>依据</h3><p class='ev-empty'>"
@@ -48,7 +49,7 @@ NO_EVIDENCE = ("<section class='ev-panel'><h3 class='ev-title'>依据</h3><p cla
                "本次回答没有引用表格或原文。</p></section>")
 FAILED = "抱歉，处理这个问题时出了错。请换一种问法再试；如果一直出错，请告诉网站管理员。"
 
-__all__ = ["MAX_QUESTION", "CSS", "ChatSession", "ChatHandlers", "create_app", "escape_text"]
+__all__ = ["MAX_QUESTION", "EXAMPLES", "CSS", "ChatSession", "ChatHandlers", "create_app", "escape_text"]
 
 
 @dataclass

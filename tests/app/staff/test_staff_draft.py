@@ -67,6 +67,8 @@ def test_a_reason_given_for_another_item_is_not_borrowed(sample_doc):
     the 因公出国 one, so the total's reason stays for the author to give."""
     sangong = "".join(draft(sample_doc, "三公")[0].paragraphs)
     assert "“三公”经费比上年预算减少0.14万元，下降6.14%，主要原因是【变动原因】" in sangong
+    # "2024与2025年均未安排公务用车运行费" cannot explain the 2.14 万元 the table funds
+    assert "公务用车运行费2.14万元，比上年预算增加0.00万元，增长0.00%，主要原因是【变动原因】" in sangong
 
 
 def test_last_year_figures_are_placeholders_not_guesses(sample_doc):

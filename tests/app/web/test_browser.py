@@ -66,12 +66,20 @@ def contrast(locator) -> float:
     return locator.evaluate(CONTRAST)
 
 
+VISIBLE_IN_TABLE = """c => { const b = c.closest('.ev-scroll').getBoundingClientRect(), r = c.getBoundingClientRect(),
+  pinned = c.closest('tr').querySelector('th').getBoundingClientRect();
+  return r.left >= pinned.right - 1 && r.right <= b.right + 1 && r.top >= b.top - 1 && r.bottom <= b.bottom + 1; }"""
+
+
 def check_highlight(page):
-    """The cited row's name cell and cited cell: contrast ≥ 4.5 against their own background."""
+    """The cited row's name cell and cited cell: contrast ≥ 4.5 against their own background, and the
+    cited cell scrolled into the table's visible part (beside the pinned name column)."""
     hit = page.locator("#evidence tr.hit").first
     hit.wait_for(timeout=10_000)
+    page.wait_for_timeout(300)
     for cell in (hit.locator("th").first, hit.locator("td.hit-cell").first):
         assert contrast(cell) >= 4.5, (page.name, cell.inner_text(), contrast(cell))
+    assert hit.locator("td.hit-cell").first.evaluate(VISIBLE_IN_TABLE), page.name
 
 
 def test_answer_first_in_view_with_readable_evidence(view, server_url, screenshots):
@@ -117,13 +125,17 @@ def test_breakdown_sorted_with_chart_in_value_order(view, server_url, screenshot
     view.wait_for_timeout(400)
     name = view.locator("#evidence tr.hit th").first           # the row's sticky name cell
     assert in_viewport(view, name), view.name       # scrolled inside the table, and on a phone into the window
-    inside = view.locator("#evidence tr.hit td.hit-cell").first.evaluate(
-        "c => { const b = c.closest('.ev-scroll').getBoundingClientRect(), r = c.getBoundingClientRect();"
-        " return r.left >= b.left - 1 && r.right <= b.right + 1 && r.top >= b.top - 1 && r.bottom <= b.bottom + 1; }")
-    assert inside, view.name                        # the cited cell is in the table's visible part
     check_highlight(view)
     assert no_sideways_scroll(view)
     shot(view, screenshots, "04-evidence")
+
+
+def test_cited_column_is_scrolled_into_view(view, server_url, screenshots):
+    open_page(view, server_url)
+    ask(view, "公用经费是多少？")                   # 表6's third column: off to the right on a phone
+    check_highlight(view)
+    assert no_sideways_scroll(view)
+    shot(view, screenshots, "05a-column", focus="#evidence")
 
 
 def test_long_listing_and_wide_table_stay_inside(view, server_url, screenshots):
