@@ -50,6 +50,7 @@ footer { display: none !important; }
 .msg .fig { display: flex; flex-wrap: wrap; align-items: baseline; gap: .1rem .6rem; }
 .msg .fig-label { font-size: 1rem; }
 .msg .fig-value { font-size: 1.5rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.msg .fig-alt { font-size: .9rem; color: var(--bq-muted); }
 .msg .reading { font-size: .85rem; color: var(--bq-muted); margin: .2rem 0 .4rem; }
 .msg .text { margin: .3rem 0; }
 .msg .text ul, .msg .text ol { margin: .2rem 0 .2rem 1.2rem; }

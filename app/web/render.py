@@ -135,12 +135,28 @@ def _twin(v: Value, values: list[Value]) -> Value | None:
     return next((w for w in values if w.label == v.label and w.unit == "万元"), None)
 
 
-def figure_text(v: Value, values: list[Value]) -> str:
+def figure_parts(v: Value, values: list[Value]) -> tuple[str, str]:
+    """(the figure, its 万元 equivalent or "未安排") for the headline: ('99,706,020 元', '合 9,970.60 万元')."""
     twin = _twin(v, values)
     if twin is not None:
-        return f"{amount(v.value, '元').split('（')[0]}（合 {amount(twin.value, '万元')}）"
-    zero = "（未安排）" if _num(v.value) == 0 and v.unit in ("万元", "元", "亿元") else ""
-    return amount(v.value, v.unit) + zero
+        return amount(v.value, "元").split("（")[0], f"合 {amount(twin.value, '万元')}"
+    if v.unit == "元" and abs(_num(v.value)) >= 10000:
+        main, _, alt = amount(v.value, "元").partition("（")
+        return main, alt.rstrip("）")
+    zero = "未安排" if _num(v.value) == 0 and v.unit in ("万元", "元", "亿元") else ""
+    return amount(v.value, v.unit), zero
+
+
+def figure_text(v: Value, values: list[Value]) -> str:
+    main, alt = figure_parts(v, values)
+    return f"{main}（{alt}）" if alt else main
+
+
+def figure_html(v: Value, values: list[Value]) -> str:
+    main, alt = figure_parts(v, values)
+    extra = f"<span class='fig-alt'>{h(alt)}</span>" if alt else ""
+    return (f"<div class='fig'><span class='fig-label'>{h(v.label)}</span>"
+            f"<span class='fig-value'>{h(main)}</span>{extra}</div>")
 
 
 def headline(a: Answer) -> list[Value]:
@@ -312,8 +328,7 @@ def answer_html(a: Answer, base: int, docs: dict) -> str:
         shown, folded = markdown_html(yuan_in_text(without_ids(_lead(a.answer), docs))), text
     else:
         top = headline(a)
-        figures = "".join(f"<div class='fig'><span class='fig-label'>{h(v.label)}</span>"
-                          f"<span class='fig-value'>{h(figure_text(v, a.values))}</span></div>" for v in top)
+        figures = "".join(figure_html(v, a.values) for v in top)
         plain = len(top) == 1 and len(a.citations) <= 1 and not a.calculation and \
             (a.reading is None or a.reading.op == "lookup")
         shown, folded = ("", text) if plain else (text, "")
@@ -356,6 +371,7 @@ def chart_html(a: Answer, docs: dict) -> str:
         [_num(v.value) for v in a.values] == sorted(_num(v.value) for v in a.values) and len(a.values) > 1
     pairs.sort(key=lambda p: p[1], reverse=not ascending)
     top = max((abs(v) for _, v in pairs), default=Decimal(1)) or Decimal(1)
+    shown_unit = "万元" if unit == "元" and top >= 10000 else unit      # 119,385,303 元 → 11,938.53 万元
     bars = []
     for label, v in pairs:
         year = years.get(label, "")
@@ -363,9 +379,10 @@ def chart_html(a: Answer, docs: dict) -> str:
         share = float(abs(v) / top)
         bars.append(f"<div class='bar-row' data-value='{v}'><div class='bar-label'>{h(name)}</div>"
                     f"<div class='bar-line'><span class='bar' style='width:calc((100% - 6.5rem) * {share:.3f})'></span>"
-                    f"<span class='bar-value'>{h(amount(v, unit))}</span></div></div>")
+                    f"<span class='bar-value'>{h(amount(v / 10000 if shown_unit != unit else v, shown_unit))}"
+                    f"</span></div></div>")
     order = "从小到大" if ascending else "从大到小"
-    return (f"<figure class='chart' aria-label='图表'><figcaption>按金额{order} · 单位：{h(unit)}</figcaption>"
+    return (f"<figure class='chart' aria-label='图表'><figcaption>按金额{order} · 单位：{h(shown_unit)}</figcaption>"
             f"{''.join(bars)}</figure>")
 
 

@@ -105,7 +105,7 @@ def test_yuan_answer_shows_separators_and_wan():
                                                            "基本支出", "p. 20")])
     assert [v.unit for v in headline(a)] == ["元"]
     text = visible(answer_html(a, 0, DOCS))
-    assert "99,706,020 元（合 9,970.60 万元）" in text and "第 20 页" in text and "99706020" not in text
+    assert "99,706,020 元 合 9,970.60 万元" in text and "第 20 页" in text and "99706020" not in text
 
 
 def test_headline_is_the_bold_result():
@@ -161,6 +161,10 @@ def test_chart_bars_in_value_order_with_year_and_unit():
     assert re.findall(r"data-value='([\d.]+)'", html) == ["328.08", "22.04", "17.22"]
     assert "卫生健康支出 · 2025年" in visible(html) and "17.22 万元" in visible(html) and "单位：万元" in html
     assert chart_html(lookup(), DOCS) == ""
+    yuan = Answer("q", "answered", "x", [], [], doc=DOC, chart={"kind": "bar", "labels": ["城乡社区支出", "教育支出"],
+                                                                "values": [119385303, 250000], "unit": "元"})
+    html = chart_html(yuan, DOCS)
+    assert "11,938.53 万元" in html and "单位：万元" in html and "data-value='119385303'" in html
 
 
 def test_across_units_rows_name_their_year_and_chips_their_unit():
