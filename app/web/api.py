@@ -169,10 +169,8 @@ def create_api(service: EngineService) -> FastAPI:
 
     @api.get("/api/health")
     def health():
-        body = {"status": "ok", "documents": len(service.documents())}
-        if service.indexer is not None:        # the search index being built in the background
-            body["index"] = service.indexer.progress().to_dict()
-        return body
+        index = {"index": service.indexer.progress().to_dict()} if service.indexer is not None else {}
+        return {"status": "ok", "documents": len(service.documents()), **index}   # index: built in the background
 
     return api
 

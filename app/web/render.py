@@ -347,9 +347,11 @@ def answer_html(a: Answer, base: int, docs: dict) -> str:
 
 def log_html(messages: list[str]) -> str:
     if not messages:
-        return ("<div class='log empty' role='log' aria-live='polite'><p class='hint'>请输入关于预算公开的问题，"
+        return ("<div class='log empty' role='region' aria-label='对话'><p class='hint'>请输入关于预算公开的问题，"
                 "例如“公务用车运行费是多少？”。回答中的每个数字都注明出处，点击出处可查看原表。</p></div>")
-    return f"<div class='log' role='log' aria-live='polite'>{''.join(messages)}</div>"
+    # a region, not a live log: the whole conversation is drawn anew after each answer, and a live
+    # region would have a screen reader read all of it again
+    return f"<div class='log' role='region' aria-label='对话'>{''.join(messages)}</div>"
 
 
 # ── chart ─────────────────────────────────────────────────────────────────────────────────────────
