@@ -147,11 +147,6 @@ def figure_parts(v: Value, values: list[Value]) -> tuple[str, str]:
     return amount(v.value, v.unit), zero
 
 
-def figure_text(v: Value, values: list[Value]) -> str:
-    main, alt = figure_parts(v, values)
-    return f"{main}（{alt}）" if alt else main
-
-
 def figure_html(v: Value, values: list[Value]) -> str:
     main, alt = figure_parts(v, values)
     extra = f"<span class='fig-alt'>{h(alt)}</span>" if alt else ""
