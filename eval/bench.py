@@ -1,9 +1,11 @@
 """Benchmark: ingest, indexing, answer latency, memory, and a generic-RAG baseline on the same questions.
 
     python -m eval.bench [--questions Q.jsonl ...] [--no-baseline] [--json]     (or: budgetqa bench)
+    python -m eval.bench --serve-only          # just the start of `budgetqa serve`
 
 Everything runs in a temporary data directory on the shipped sample(s). Prints one table:
-ingest time per document; indexing time per chunk (when index/service.py exists); answer latency —
+the time from starting `budgetqa serve` on a fresh data directory to its first answered POST /api/ask
+(and to its search index being ready, built in the background meanwhile); ingest time per document; indexing time per chunk (when index/service.py exists); answer latency —
 the first answer after start (engine built, nothing warm) and p50/p95 warm; peak memory
 (getrusage ru_maxrss); the machine's core count. Then retrieval: how often a chunk holding an
 expected figure (its text contains the number as written, e.g. "2.14") is among the top 1/3/5 —
@@ -55,6 +57,8 @@ class BenchResult:
     ours: dict[int, int] = field(default_factory=dict)
     baseline_chunks: int = 0
     baseline_store: str = ""
+    serve_first_answer_s: float | None = None        # `budgetqa serve` on a fresh data dir → first answered /api/ask
+    serve_index_ready_s: float | None = None         # … → its search index ready (built in the background)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -96,6 +100,56 @@ def hit_at(ranked_texts: list[str], pats: list[re.Pattern]) -> int | None:
 
 
 # ── stages ──────────────────────────────────────────────────────────────────────────────────────
+
+SERVE_QUESTION = "公务用车运行费是多少？"
+SERVE_TIMEOUT = 180.0
+
+
+def bench_serve(r: BenchResult, index_timeout: float = SERVE_TIMEOUT) -> None:
+    """Start `budgetqa serve` on a fresh data directory and time its first answered POST /api/ask, then
+    the moment /api/health reports the background index ready. The server is stopped afterwards."""
+    import socket
+    import subprocess
+
+    import httpx
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="budgetqa-serve-") as tmp:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "app.cli", "--data-dir", tmp, "serve", "--port", str(port)],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        try:
+            r.serve_first_answer_s = _until(lambda: httpx.post(url + "/api/ask", json={"question": SERVE_QUESTION},
+                                                               timeout=5).json().get("status") == "answered",
+                                            start, proc, SERVE_TIMEOUT)
+            if r.serve_first_answer_s is None:
+                r.notes.append(f"budgetqa serve answered nothing within {SERVE_TIMEOUT:.0f} s")
+                return
+            r.serve_index_ready_s = _until(lambda: (httpx.get(url + "/api/health", timeout=5).json().get("index")
+                                                    or {"state": "done"})["state"] == "done", start, proc, index_timeout)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _until(ready, start: float, proc, timeout: float) -> float | None:
+    """Seconds from ``start`` until ``ready()`` is true (polled every 0.1 s); None on timeout or exit."""
+    import httpx
+    while time.perf_counter() - start < timeout and proc.poll() is None:
+        try:
+            if ready():
+                return time.perf_counter() - start
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(0.1)
+    return None
+
 
 def bench_ingest(settings, paths: list[Path], r: BenchResult):
     from app.library import ingest_paths, open_store
@@ -205,7 +259,11 @@ def _rate(a: int, b: int) -> str:
 
 def table(r: BenchResult) -> str:
     n = r.retrieval_questions
+    def secs(x):
+        return f"{x:.1f} s" if x is not None else "n/a"
     rows = [("machine cores", str(r.cores)),
+            ("budgetqa serve (fresh data dir) → first answered /api/ask", secs(r.serve_first_answer_s)),
+            ("budgetqa serve (fresh data dir) → search index ready", secs(r.serve_index_ready_s)),
             ("documents ingested", str(r.documents)),
             ("ingest time per document", f"{r.ingest_seconds_per_doc * 1000:.0f} ms"),
             ("indexing time per chunk", f"{r.index_ms_per_chunk:.1f} ms ({r.chunks} chunks)"
@@ -231,11 +289,13 @@ def table(r: BenchResult) -> str:
     return "\n".join(lines)
 
 
-def run_bench(question_files, data_dir: str | None = None, baseline: bool = True) -> BenchResult:
+def run_bench(question_files, data_dir: str | None = None, baseline: bool = True, serve: bool = True) -> BenchResult:
     from app.settings import Settings
     from eval.score import load_questions
     start = time.perf_counter()
     r = BenchResult(cores=os.cpu_count() or 0)
+    if serve:
+        bench_serve(r)                       # first, while nothing else of ours runs
     questions = load_questions(question_files)
     docs = sorted({q.doc for q in questions if q.doc})
     paths = [SAMPLES / f"{d}.txt" for d in docs if (SAMPLES / f"{d}.txt").is_file()]
@@ -256,8 +316,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--questions", nargs="*", help="question files (default: the dev set and eval/questions/hejing-*)")
     p.add_argument("--data-dir", help="data directory to use (default: a temporary one)")
     p.add_argument("--no-baseline", action="store_true", help="skip the generic-RAG baseline")
+    p.add_argument("--serve-only", action="store_true", help="only time the start of budgetqa serve")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
+    if args.serve_only:
+        r = BenchResult(cores=os.cpu_count() or 0)
+        bench_serve(r)
+        print(json.dumps(asdict(r), ensure_ascii=False, indent=1) if args.json else
+              f"budgetqa serve (fresh data dir) → first answered /api/ask: {r.serve_first_answer_s or float('nan'):.1f} s; "
+              f"search index ready: {r.serve_index_ready_s or float('nan'):.1f} s")
+        return 0
     files = args.questions or ([DEV] if DEV.is_file() else []) + GOLD
     r = run_bench(files, args.data_dir, baseline=not args.no_baseline)
     print(json.dumps(asdict(r), ensure_ascii=False, indent=1) if args.json else table(r))

@@ -42,9 +42,10 @@ class IndexReport:
 
 
 def index_documents(settings, store, doc_ids: list[str] | None = None, rebuild: bool = False,
-                    progress: bool | None = None) -> IndexReport:
+                    progress: bool | None = None, on_progress=None) -> IndexReport:
     """Index ``doc_ids`` (default, and with ``rebuild``: every stored document, and chunks of documents
-    no longer in the store are removed). ``progress``: tqdm bar (None: only for long runs)."""
+    no longer in the store are removed). ``progress``: tqdm bar (None: only for long runs);
+    ``on_progress(done, total)``: called before the first batch and after each one (e.g. the web page)."""
     start = time.perf_counter()
     configure_jieba(settings.data_dir / "jieba")
     embedder = embedder_from_setting(settings.embedder)
@@ -69,7 +70,7 @@ def index_documents(settings, store, doc_ids: list[str] | None = None, rebuild: 
         new = [c for c in chunks if c.id not in existing]
         report.unchanged += len(chunks) - len(new)
         pending += new
-    report.added = _embed_and_add(collection, embedder, pending, progress)
+    report.added = _embed_and_add(collection, embedder, pending, progress, on_progress)
     report.total = collection.count()
     report.seconds = time.perf_counter() - start
     _invalidate(settings)
@@ -82,7 +83,9 @@ def _delete(collection, ids: list[str]) -> int:
     return len(ids)
 
 
-def _embed_and_add(collection, embedder, chunks: list[Chunk], progress: bool | None) -> int:
+def _embed_and_add(collection, embedder, chunks: list[Chunk], progress: bool | None, on_progress=None) -> int:
+    if on_progress is not None:
+        on_progress(0, len(chunks))
     if not chunks:
         return 0
     from tqdm import tqdm
@@ -94,6 +97,8 @@ def _embed_and_add(collection, embedder, chunks: list[Chunk], progress: bool | N
             collection.add(ids=[c.id for c in batch], embeddings=[v.tolist() for v in vectors],
                            documents=[c.text for c in batch], metadatas=[c.metadata() for c in batch])
             bar.update(len(batch))
+            if on_progress is not None:
+                on_progress(i + len(batch), len(chunks))
     return len(chunks)
 
 

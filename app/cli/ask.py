@@ -1,8 +1,11 @@
-"""budgetqa ask: one question, or one per line on stdin (one JSON object per line out)."""
+"""budgetqa ask: one question, or one per line on stdin (one JSON object per line out). Lines on stdin
+are asked each on its own, as an evaluation script sends them; ``--conversation`` asks them as one
+chat, each line seeing the earlier ones (follow-ups such as 比上年呢？)."""
 from __future__ import annotations
 
 import sys
 
+from app.answer.text import markdown_to_text
 from app.cli.output import terminal_json, terminal_text
 from app.settings import Settings
 
@@ -12,6 +15,8 @@ def register(sub) -> None:
     p.add_argument("question", nargs="?", help="the question; omit to read one question per line from stdin")
     p.add_argument("--doc", metavar="DOC_ID", help="answer from this document")
     p.add_argument("--json", action="store_true", help="print the answer contract as JSON")
+    p.add_argument("--conversation", action="store_true",
+                   help="stdin: ask the lines as one conversation (default: each line on its own)")
     p.set_defaults(func=cmd_ask)
 
 
@@ -20,7 +25,7 @@ def _print(answer, as_json: bool) -> None:
     if as_json:
         print(terminal_json(answer.to_dict()), flush=True)
         return
-    lines = [answer.answer] + [f"  来源：{c.display}（{c.source}）" for c in answer.citations]
+    lines = [markdown_to_text(answer.answer)] + [f"  来源：{c.display}（{c.source}）" for c in answer.citations]
     if answer.calculation:
         lines.append(f"  计算：{answer.calculation}")
     lines += [f"  说明：{n}" for n in answer.notes]
@@ -33,8 +38,9 @@ def cmd_ask(args) -> int:
     if args.question is not None:
         _print(engine.ask(args.question, doc=args.doc), args.json)
         return 0
-    conversation = Conversation()
+    chat = Conversation() if args.conversation else None
     for line in sys.stdin:
         if line.strip():
+            conversation = chat if chat is not None else Conversation()      # a fresh one per line
             _print(engine.ask(line.strip(), doc=args.doc, conversation=conversation), args.json or True)
     return 0

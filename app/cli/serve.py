@@ -36,8 +36,9 @@ def cmd_serve(args) -> int:
         print("budgetqa: error: --answer-seconds must be more than 0", file=sys.stderr)
         return 2
     service = open_service(Settings.from_env(args.data_dir), sample=not args.no_sample,
-                           answer_seconds=args.answer_seconds)
+                           answer_seconds=args.answer_seconds, background=True)
     app = create_server(service, security)
+    service.start_indexing()
     docs = service.documents()
     print(f"budgetqa: {len(docs)} document(s) ready in {time.perf_counter() - start:.1f} s; "
           f"serving http://{args.host}:{args.port}/ (API: /api/ask, docs: /docs)", file=sys.stderr, flush=True)

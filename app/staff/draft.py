@@ -2,7 +2,9 @@
 
 Every amount is a table cell and every share is computed from cells (Decimal, half-up to 2 places);
 each is recorded as a ``DraftFigure`` with its source. A change against last year needs last year's
-document: when ``previous`` is given (same unit, year − 1) the change is computed from it, otherwise the
+document: when ``previous`` is given (same unit, year − 1) the change is computed from it; otherwise,
+where the document's own narrative states the change of that item (and, when it states one, the same
+current amount), the change is taken from there and recorded with its place ("据原文说明"); otherwise the
 text carries the visible placeholder 【上年数】 — never a guess. ``compare`` shows how the document's own
 narrative differs from the draft, sentence by sentence.
 """
@@ -39,16 +41,74 @@ class DraftPart:
     paragraphs: list[str] = field(default_factory=list)
     figures: list[DraftFigure] = field(default_factory=list)
     placeholders: int = 0
+    stated: int = 0           # changes taken from the document's own narrative
 
 
 def fmt(x: Decimal) -> str:
     return f"{half_up(x):.2f}"
 
 
+def _item_key(label: str) -> str:
+    """'社会保障和就业支出（类）…社会保险经办机构（项）' → '社会保险经办机构'; quotes, 本级 and spaces dropped."""
+    t = re.sub(r"\s+", "", label)
+    t = re.split(r"[（(]款[)）]", t)[-1]
+    t = re.sub(r"[（(](?:类|款|项|本级)[)）]", "", t)
+    return re.sub(r"[“”\"'‘’]", "", t).removeprefix("财政拨款")
+
+
+def stated_reason(change) -> str:
+    """The reason the narrative gives for this very change: right after its rate, or in the next
+    sentence; '' when another item's change stands between ("…下降6.14%，其中：A增加0万元…主要原因是…")."""
+    s = re.sub(r"\s+", "", change.sentence)
+    start = s.find(re.sub(r"\s+", "", change.item))
+    m = re.compile(r"(?:增长|下降|增加|减少)-?\d+(?:\.\d+)?%").search(s, max(start, 0))
+    if m is None:
+        return ""
+    rest = s[m.end():]
+    here = re.match(r"[，,]?主要原因(?:是|为)?[:：]?([^。；;]+)", rest)
+    if here:
+        return here.group(1)
+    return "" if "主要原因" in rest else change.reason.strip().rstrip("。")
+
+
 class Drafter:
-    def __init__(self, doc: BudgetDocument, previous: BudgetDocument | None = None):
+    def __init__(self, doc: BudgetDocument, previous: BudgetDocument | None = None, stated: bool = True):
         self.doc, self.res = doc, Resolver(doc)
         self.prev = Resolver(previous) if previous is not None else None
+        self._changes = None if stated else ()
+
+    def changes(self):
+        if self._changes is None:
+            from app.answer.catalog import catalog_for
+            self._changes = catalog_for(self.doc).changes
+        return self._changes
+
+    def stated_change(self, label: str, fig: Figure):
+        """The narrative's own statement of this item's change (same item, same current amount)."""
+        want = _item_key(label)
+        for ch in self.changes():
+            have = _item_key(ch.item)
+            if ch.change is None or ch.percent is None or len(have) < 2 or len(want) < 2:
+                continue
+            if not (have == want or have.endswith(want) or want.endswith(have)):
+                continue
+            if ch.current is not None and half_up(ch.current) != half_up(fig.value):
+                continue
+            return ch
+        return None
+
+    def from_text(self, part: DraftPart, label: str, ch, fig: Figure) -> str:
+        where = f"据原文说明（{self.doc.sections[ch.section].source}）"
+        down = ch.change < 0 or (ch.change == 0 and ch.percent < 0)
+        word, rate = ("减少", "下降") if down else ("增加", "增长")
+        part.stated += 1
+        part.figures.append(DraftFigure(f"{label}变动", half_up(abs(ch.change)), "万元", where))
+        part.figures.append(DraftFigure(f"{label}变动率", half_up(abs(ch.percent)), "%", where))
+        reason = stated_reason(ch)
+        if reason and "未安排" in reason and fig.value:      # "…均未安排X" cannot explain a funded X
+            reason = ""
+        return (f"，比上年预算{word}{fmt(abs(ch.change))}万元，{rate}{fmt(abs(ch.percent))}%"
+                f"，主要原因是{reason or '【变动原因】'}")
 
     def amount(self, part: DraftPart, label: str, fig: Figure) -> str:
         part.figures.append(DraftFigure(label, half_up(fig.value), "万元", fig.where))
@@ -63,6 +123,9 @@ class Drafter:
 
     def change(self, part: DraftPart, label: str, fig: Figure, get: Callable[[Resolver], Figure | None]) -> str:
         before = get(self.prev) if self.prev is not None else None
+        stated = self.stated_change(label, fig) if before is None else None
+        if stated is not None:
+            return self.from_text(part, label, stated, fig)
         if before is None:
             part.placeholders += 1
             return f"，比上年预算增加（减少）{PLACEHOLDER}万元，增长（下降）{PLACEHOLDER}%"
@@ -212,8 +275,11 @@ NEEDS = {"收入": ("overview", "income"), "支出": ("expenditure",), "财政�
          "一般公共预算": ("gpb_expenditure",), "基本支出": ("gpb_basic",), "三公": ("sangong",)}
 
 
-def draft(doc: BudgetDocument, part: str = "全部", previous: BudgetDocument | None = None) -> list[DraftPart]:
-    d = Drafter(doc, previous)
+def draft(doc: BudgetDocument, part: str = "全部", previous: BudgetDocument | None = None,
+          stated: bool = True) -> list[DraftPart]:
+    """The part(s) drafted; ``stated``: take a change the narrative states when last year's document
+    is missing (False: always the 【上年数】 placeholder)."""
+    d = Drafter(doc, previous, stated)
     out = []
     for p in (PARTS if part == "全部" else (part,)):
         missing = [role for role in NEEDS[p] if d.res.t(role) is None or total_row(d.res.t(role)) is None
@@ -250,8 +316,15 @@ MASK = re.compile(r"比上年(?:预算)?(?:增加|减少)-?[\d.]+万元[，,](?:
 MASKED = f"比上年预算增加（减少）{PLACEHOLDER}万元，增长（下降）{PLACEHOLDER}%"
 
 
+def _canon(sentence: str) -> str:
+    """What a comparison ignores: '主要原因是：' vs '主要原因是', '0%' vs '0.00%'."""
+    s = re.sub(r"(主要原因(?:是|为)?)[:：]", r"\1", sentence)
+    return re.sub(r"(\d+)\.(\d*?)0+(?=[万%元])", lambda m: m.group(1) + ("." + m.group(2) if m.group(2) else ""), s)
+
+
 def compare(doc: BudgetDocument, p: DraftPart) -> list[str]:
-    """Sentence diff: '- ' lines from the source narrative, '+ ' lines from the draft."""
+    """Sentence diff: '- ' lines from the source narrative, '+ ' lines from the draft, each changed
+    source run followed by the draft sentences that replace it."""
     source = source_text(doc, p.part)
     if not source:
         return []
@@ -259,7 +332,12 @@ def compare(doc: BudgetDocument, p: DraftPart) -> list[str]:
     theirs = _sentences([source])
     if p.placeholders:   # last year's figures and the reasons are the author's to give: compare the rest
         theirs = [MASK.sub(MASKED, s) for s in theirs if not s.startswith("主要原因")]
-    return [line for line in difflib.ndiff(theirs, ours) if line[:2] in ("- ", "+ ")]
+    matcher = difflib.SequenceMatcher(None, [_canon(s) for s in theirs], [_canon(s) for s in ours], autojunk=False)
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            out += [f"- {s}" for s in theirs[i1:i2]] + [f"+ {s}" for s in ours[j1:j2]]
+    return out
 
 
 def render(doc: BudgetDocument, parts: list[DraftPart], diff: bool = True) -> str:
@@ -267,6 +345,8 @@ def render(doc: BudgetDocument, parts: list[DraftPart], diff: bool = True) -> st
     for p in parts:
         out.append(p.heading)
         out += p.paragraphs
+        if p.stated:
+            out.append(f"（{p.stated} 处与上年的比较据本文档的说明填写）")
         if p.placeholders:
             out.append(f"（{p.placeholders} 处需上年数据，文档库中没有上年预算，以{PLACEHOLDER}标出）")
         if diff:

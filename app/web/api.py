@@ -180,7 +180,8 @@ def create_api(service: EngineService, security: WebSecurity = WebSecurity()) ->
 
     @api.get("/api/health")
     def health():
-        return {"status": "ok", "documents": len(service.documents())}
+        index = {"index": service.indexer.progress().to_dict()} if service.indexer is not None else {}
+        return {"status": "ok", "documents": len(service.documents()), **index}   # index: built in the background
 
     @api.api_route(FALLBACK, methods=list(METHODS), include_in_schema=False)
     def no_such_route(request: Request, rest: str):

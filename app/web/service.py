@@ -138,6 +138,7 @@ class EngineService:
     settings: Settings | None = None
     answer_seconds: float | None = None      # None: ANSWER_SECONDS, or ANSWER_SECONDS_LLM with an LLM
     search_gate: Callable | None = None      # wraps each search index opened (e.g. "nothing until built")
+    indexer: object | None = None            # app.web.indexing.BackgroundIndexer when indexing in the background
     _reload: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _serial: threading.Lock | None = field(default=None, repr=False)
     _seen: tuple = field(default=(), repr=False)
@@ -177,6 +178,12 @@ class EngineService:
             return engine.documents()
         except sqlite3.Error as e:
             raise StoreUnavailable(engine.store.path, e) from e
+
+    def start_indexing(self) -> None:
+        """Build the search index in the background (open_service(background=True)); call it once the
+        server is set up, so that building it does not slow the start."""
+        if self.indexer is not None:
+            self.indexer.start()
 
     def load(self, doc_id: str) -> BudgetDocument:
         engine = self.current()
@@ -240,8 +247,9 @@ def sample_path() -> Path | None:
     return None
 
 
-def ensure_sample(settings: Settings, store) -> str | None:
-    """Ingest (and index) the built-in sample unless a document with its content is stored; its doc id."""
+def ensure_sample(settings: Settings, store, index: bool = True) -> str | None:
+    """Ingest (and, with ``index``, index) the built-in sample unless a document with its content is
+    stored; its doc id."""
     path = sample_path()
     if path is None:
         log.warning("built-in sample %s not found; serving what is stored", SAMPLE_NAME)
@@ -256,7 +264,7 @@ def ensure_sample(settings: Settings, store) -> str | None:
         if result.status == "failed":
             raise BudgetQAError(f"built-in sample: {result.error}")
         doc_id, added = result.doc_id, True
-    if added or not settings.chroma_dir.exists():
+    if index and (added or not settings.chroma_dir.exists()):
         try:
             from index.service import index_documents
         except ModuleNotFoundError as e:
@@ -267,12 +275,20 @@ def ensure_sample(settings: Settings, store) -> str | None:
     return doc_id
 
 
-def open_service(settings: Settings, sample: bool = True, answer_seconds: float | None = None) -> EngineService:
+def open_service(settings: Settings, sample: bool = True, answer_seconds: float | None = None,
+                 background: bool = False) -> EngineService:
+    """``background``: the search index is built by ``start_indexing`` in the background, and the rules
+    answer without it meanwhile (every index opened, at start or on a reload, is gated until then)."""
     try:
         engine = Engine.from_settings(settings)
         if sample:
-            ensure_sample(settings, engine.store)
+            ensure_sample(settings, engine.store, index=not background)
         engine.search = SearchIndex(settings)      # opened now, not inside the first request's budget
     except sqlite3.Error as e:
         raise StoreUnavailable(settings.store_path, e) from e
-    return EngineService(engine, settings, answer_seconds)
+    if not background:
+        return EngineService(engine, settings, answer_seconds)
+    from app.web.indexing import BackgroundIndexer
+    indexer = BackgroundIndexer(settings, engine.store)
+    engine.search = indexer.gate(engine.search)
+    return EngineService(engine, settings, answer_seconds, search_gate=indexer.gate, indexer=indexer)

@@ -1,5 +1,6 @@
-"""Drafted 情况说明: every figure is a table cell or a share computed from cells; last year's figures are
-placeholders unless last year's document is given."""
+"""Drafted 情况说明: every figure is a table cell or a share computed from cells; a change against last year
+comes from last year's document, else from this document's own narrative where it states it (recorded
+as 据原文说明), else it is a placeholder."""
 from __future__ import annotations
 
 import re
@@ -26,9 +27,12 @@ def test_every_amount_is_a_table_cell_and_every_share_is_computed(sample_doc):
     cells = _cells(sample_doc)
     for p in parts:
         recorded = {(f.value, f.unit) for f in p.figures}
-        for value, unit in _figures_in_text("".join(p.paragraphs)):
+        own = re.sub(r"主要原因是[^。]*", "", "".join(p.paragraphs))    # reasons are the narrative's words
+        for value, unit in _figures_in_text(own):
             assert (value, unit) in recorded, (p.part, value, unit)
         for f in p.figures:
+            if f.source.startswith("据原文说明"):         # a change the narrative states: checked below
+                continue
             if f.unit == "万元":
                 assert f.value in cells, f
             else:
@@ -46,8 +50,29 @@ def test_known_figures_of_the_sample(sample_doc):
         assert phrase in text, phrase
 
 
+def test_changes_stated_in_the_narrative_fill_the_draft(sample_doc):
+    parts = {p.part: p for p in draft(sample_doc, "全部")}
+    text = "".join(parts["支出"].paragraphs)
+    assert "基本支出291.73万元，占79.42%，比上年预算减少16.71万元，下降5.42%，主要原因是本年度较上年减少访惠聚" in text
+    assert "项目支出75.61万元，占20.58%，比上年预算减少11.79万元，下降13.49%" in text
+    assert parts["支出"].placeholders == 0 and parts["支出"].stated == 2
+    stated = [f for p in parts.values() for f in p.figures if f.source.startswith("据原文说明")]
+    assert stated and all(re.search(r"据原文说明（lines? \d", f.source) for f in stated)
+    gpb = "".join(parts["一般公共预算"].paragraphs)     # 项目支出 69.88 here: the 69.88 statement, not the 75.61 one
+    assert "项目支出69.88万元，比上年预算减少12.01万元，下降14.67%" in gpb
+
+
+def test_a_reason_given_for_another_item_is_not_borrowed(sample_doc):
+    """“三公”经费减少0.14万元，下降6.14%，其中：因公出国（境）费增加0万元…主要原因是…: that reason is
+    the 因公出国 one, so the total's reason stays for the author to give."""
+    sangong = "".join(draft(sample_doc, "三公")[0].paragraphs)
+    assert "“三公”经费比上年预算减少0.14万元，下降6.14%，主要原因是【变动原因】" in sangong
+    # "2024与2025年均未安排公务用车运行费" cannot explain the 2.14 万元 the table funds
+    assert "公务用车运行费2.14万元，比上年预算增加0.00万元，增长0.00%，主要原因是【变动原因】" in sangong
+
+
 def test_last_year_figures_are_placeholders_not_guesses(sample_doc):
-    parts = draft(sample_doc, "全部")
+    parts = draft(sample_doc, "全部", stated=False)
     text = render(sample_doc, parts, diff=False)
     assert PLACEHOLDER in text
     assert "16.71" not in text and "5.42" not in text      # the source's changes are not copied
@@ -71,7 +96,7 @@ def test_previous_of_picks_same_unit_last_year(sample_doc):
 
 
 def test_diff_shows_the_source_narratives_real_differences(sample_doc):
-    by_part = {p.part: p for p in draft(sample_doc, "全部")}
+    by_part = {p.part: p for p in draft(sample_doc, "全部", stated=False)}
     sangong = compare(sample_doc, by_part["三公"])
     assert any(line.startswith("- ") and "均未安排公务用车运行费" in line for line in sangong)
     gpb = compare(sample_doc, by_part["一般公共预算"])

@@ -117,3 +117,19 @@ def test_docs_page_works_offline(client):
     js = client.get("/docs-assets/swagger-ui-bundle.js")
     assert js.status_code == 200 and len(js.content) > 100_000
     assert client.get("/openapi.json").json()["paths"]["/api/ask"]
+
+
+def test_health_reports_the_background_index(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from app.settings import Settings
+    from app.web.api import create_api
+    from app.web.service import open_service
+    service = open_service(Settings.from_env(tmp_path, embedder="hash"), background=True)
+    with TestClient(create_api(service)) as c:
+        assert c.get("/api/health").json()["index"]["state"] == "idle"
+        service.start_indexing()
+        assert c.post("/api/ask", json={"question": "公务用车运行费是多少？"}).json()["status"] == "answered"
+        service.indexer.wait(120)
+        index = c.get("/api/health").json()["index"]
+    assert index["state"] == "done" and index["done"] == index["total"] > 100

@@ -10,8 +10,9 @@ from app.answer.engine import Engine
 from app.answer.text import escape_markdown
 from app.settings import Settings
 from app.staff.audit import AuditFinding, to_markdown
-from app.web.page import escape_text, safe_markdown
-from app.web.staff import audit_rows
+from app.web.format import escape_text
+from app.web.render import markdown_html
+from app.web.staff import findings_html
 from index.store import Store
 from ingest.document import read_document
 from tests.app.web.hostile_doc import MARKDOWN_ORG, MARKDOWN_ROW, SAMPLE, write_markdown_copy
@@ -50,21 +51,22 @@ def test_the_audit_report_escapes_document_text(hostile):
     assert report.splitlines()[-1].count(" | ") == header.count(" | ")   # the row has the header's columns
 
 
-def test_the_audit_tab_gives_text_rows_and_an_escaped_report(two_docs, hostile):
-    rows, report = audit_rows(two_docs, hostile.doc_id)
-    assert rows and all(isinstance(c, str) for r in rows for c in r)          # table cells: text, not markup
-    assert not RENDERS.search(report.replace("<br>", ""))
-    assert audit_rows(two_docs, "no-such-doc") == ([], "无法打开文档：unknown document 'no-such-doc'; ingested: "
-                                                       "hejing-shebao-2025、hostile-markdown-2025")
+def test_the_audit_tab_shows_document_text_as_text(two_docs, hostile):
+    page = findings_html(two_docs, hostile.doc_id, open_index=0)
+    assert page and not re.search(r"<a\b|<img\b|<script\b|<svg\b|<b>", page)      # no tag came from the document
+    assert "&lt;" in page or "evil.example" not in page
+    assert "无法打开" in findings_html(two_docs, "no-such-doc") or "请选择" in findings_html(two_docs, "no-such-doc")
 
 
 @pytest.mark.parametrize("text", [MARKDOWN_ORG, MARKDOWN_ROW, "见 http://evil.example/x 与 <script>x</script>"])
 def test_the_page_escapes_with_escape_markdown(text):
     assert not RENDERS.search(escape_text(text))
-    assert "\\(" in escape_text("(x)")                     # shown as typed, not as a link target
+    shown = markdown_html(escape_text(text))              # what the page renders of it
+    assert not re.search(r"<a\b|<img\b|<script\b|<svg\b", shown)
 
 
-def test_safe_markdown_keeps_escaped_entities():
+def test_the_page_shows_escaped_entities_once():
     """The engine escapes once; the page must not escape &lt; again (it showed '&lt;b&gt;')."""
-    assert safe_markdown(escape_markdown("<b>粗</b>")) == escape_markdown("<b>粗</b>") == "&lt;b&gt;粗&lt;/b&gt;"
-    assert safe_markdown("**1** <img src=x>") == "**1** &lt;img src=x>"
+    shown = markdown_html(escape_markdown("<b>粗</b>"))
+    assert "&lt;b&gt;粗&lt;/b&gt;" in shown and "&amp;lt;" not in shown
+    assert "<img" not in markdown_html("**1** <img src=x>")
