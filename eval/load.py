@@ -251,7 +251,10 @@ class LocalServer:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"budgetqa serve exited with {self.proc.returncode}{self._log_tail()}")
             try:
-                if httpx.get(url + "/api/health", timeout=2).status_code == 200:
+                r = httpx.get(url + "/api/health", timeout=2)
+                # answers are compared with each other: wait until the background index is built, since a
+                # question the rules cannot link is answered differently once the search can help
+                if r.status_code == 200 and r.json().get("index", {}).get("state") not in ("idle", "running"):
                     return url
             except httpx.HTTPError:
                 pass

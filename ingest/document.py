@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ingest.errors import IncompleteDocument, ParseError
 from ingest.headers import role_of
-from ingest.model import BudgetDocument, Finding, RawTable, Table
+from ingest.limits import current_limits
+from ingest.model import BudgetDocument, Finding, RawTable, ReadingProblem, SourceFile, Table
 from ingest.narrative import Extracted
 from ingest.tables import build_table, quantum
 from ingest.verify import column_hints, cross_checks
@@ -34,36 +35,60 @@ def extract(path: Path) -> Extracted:
 
 def read_document(path: str | Path) -> BudgetDocument:
     """Parse and verify one file. Raises ``ParseError`` for unreadable input and
-    ``IncompleteDocument`` (carrying what was parsed) when the file ends inside a table."""
+    ``IncompleteDocument`` (carrying what was parsed) when the file ends inside a table. A file of
+    narrative only (no tables) is a document without tables: ``ingest`` pairs it with its tables file."""
     path = Path(path)
     if not path.is_file():
         raise ParseError(str(path), "path", "no such file")
+    _check_size(path)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     ex = extract(path)
-    if not ex.tables:
+    if not ex.tables and not ex.sections:
+        raise ParseError(str(path), "whole file", "no budget tables found (expected 表1 … with 编制单位 and 单位：万元) "
+                         "and no narrative text; is this a budget disclosure?")
+    if not ex.tables and not _narrative_of_a_budget(ex):
         raise ParseError(str(path), "whole file", "no budget tables found (expected 表1 … with 编制单位 and 单位：万元); "
                          "is this a budget disclosure?")
-    tables, findings = _build_tables(ex)
+    tables, findings, problems = _build_tables(ex)
     try:
         checks = cross_checks(tables)
     except Exception as e:      # noqa: BLE001 — a table of unexpected shape: the tables stand, unchecked
         checks = []
-        findings.append(Finding("cross-table", f"the cross-table checks could not run ({e.__class__.__name__}: {e})",
-                                "whole document", "warning"))
+        problems.append(ReadingProblem("check", "表间核对", "whole document",
+                                       f"表间勾稽关系未能核对（{e.__class__.__name__}: {e}）"))
     tables = _with_cross_coverage(tables, checks)
     findings += [Finding("cross-table", f"{c.rule}: {c.detail}", c.rule.split()[0]) for c in checks if not c.ok]
     units = [t.unit for t in tables]
     doc = BudgetDocument(
         doc_id=doc_id_for(path), org=ex.org, year=ex.year or _year_from_name(path), kind=ex.kind,
-        scope=ex.scope, unit=max(set(units), key=units.count), source_file=path.name, sha256=sha,
-        tables=tables, sections=ex.sections, findings=tuple(findings), checks=tuple(checks))
-    incomplete = [f for f in findings if f.rule == "incomplete-table"]
+        scope=ex.scope, unit=max(set(units), key=units.count) if units else "万元", source_file=path.name,
+        sha256=sha, tables=tables, sections=ex.sections, findings=tuple(findings), checks=tuple(checks),
+        reading_problems=tuple(ex.problems) + tuple(problems),
+        files=(SourceFile(path.name, sha, len(tables), len(ex.sections)),))
+    incomplete = [p for p in problems if p.kind == "incomplete-table"]
     if incomplete:
-        raise IncompleteDocument(str(path), incomplete[0].where, incomplete[0].message, doc)
+        raise IncompleteDocument(str(path), incomplete[0].where, f"{incomplete[0].what}: the document ends "
+                                 "inside this table (no 合计 row)", doc)
     return doc
 
 
-def _build_tables(ex: Extracted) -> tuple[tuple[Table, ...], list[Finding]]:
+def _check_size(path: Path) -> None:
+    limits = current_limits()
+    size = path.stat().st_size
+    cap = limits.max_pdf_bytes if path.suffix.lower() == ".pdf" else limits.max_text_bytes
+    if size > cap:
+        setting = "BUDGETQA_MAX_PDF_BYTES" if path.suffix.lower() == ".pdf" else "BUDGETQA_MAX_TEXT_BYTES"
+        raise ParseError(str(path), "whole file", f"{size / 1e6:.1f} MB, more than the {cap / 1e6:.1f} MB budgetqa "
+                         f"reads from one {path.suffix.lower() or 'text'} file ({setting}); is this one budget disclosure?")
+
+
+def _narrative_of_a_budget(ex: Extracted) -> bool:
+    """A narrative file of a budget disclosure: it names a year and speaks of 预算/决算 and 万元."""
+    text = "".join(s.text for s in ex.sections[:200]) + "".join(p for s in ex.sections[:50] for p in s.path)
+    return bool(ex.year) and bool(re.search(r"[预决]算", text)) and "万元" in text
+
+
+def _build_tables(ex: Extracted) -> tuple[tuple[Table, ...], list[Finding], list[ReadingProblem]]:
     """Build each table alone, then again with the column totals the other tables fix (twice, so
     a table corrected in the first round can correct the ones that depend on it)."""
     results = [_build(raw) for raw in ex.tables]
@@ -71,30 +96,31 @@ def _build_tables(ex: Extracted) -> tuple[tuple[Table, ...], list[Finding]]:
     for _ in range(2):
         for k, raw in enumerate(ex.tables):
             try:
-                hints = column_hints(results[k][0], tuple(t for t, _ in results))
+                hints = column_hints(results[k][0], tuple(t for t, _, _ in results))
             except Exception:   # noqa: BLE001 — a hint is a help, never a reason to fail
                 hints = []
             if hints:
                 results[k] = _build(raw, hints)
-    findings = [f for _, fs in results for f in fs]
-    for (table, _), (_, plain_findings) in zip(results, plain):
-        if table.role == "gpb_project" and any(f.rule == "ambiguous-placement" for f in plain_findings):
+    findings = [f for _, fs, _ in results for f in fs]
+    problems = [p for _, _, ps in results for p in ps]
+    for (table, _, _), (_, _, plain_problems) in zip(results, plain):
+        if table.role == "gpb_project" and any(p.kind == "ambiguous-placement" for p in plain_problems):
             placed = sorted({table.columns[c] for r in table.rows for c, v in enumerate(r.values) if c and v is not None})
-            findings.append(Finding("ambiguous-placement", f"{table.id} 合计: the arithmetic does not decide the "
-                                    f"经济分类 column; placed in {'、'.join(placed)} after the projects' names",
-                                    table.source, "note"))
-    return tuple(t for t, _ in results), findings
+            problems.append(ReadingProblem(
+                "ambiguous-placement", f"{table.id} {table.title} 合计", table.source,
+                f"表内等式不能确定经济分类栏目；按项目名称放在{'、'.join(placed)}", "note"))
+    return tuple(t for t, _, _ in results), findings, problems
 
 
-def _build(raw: RawTable, hints=()) -> tuple[Table, list[Finding]]:
-    """One table; a table the builder cannot make sense of is a finding, and the others still ingest."""
+def _build(raw: RawTable, hints=()) -> tuple[Table, list[Finding], list[ReadingProblem]]:
+    """One table; a table the builder cannot make sense of is a reading problem, and the others still ingest."""
     try:
         return build_table(raw, hints)
     except Exception as e:      # noqa: BLE001 — any failure inside one table must not lose the document
         note = f"此表未能读取（{e.__class__.__name__}: {e}）"
         table = Table(id=raw.number, title=raw.title, unit=raw.unit, role=role_of(raw.title), columns=(),
                       rows=(), source=raw.source, note=note)
-        return table, [Finding("unreadable-table", f"{raw.number} {raw.title}: {note}", raw.source)]
+        return table, [], [ReadingProblem("table", f"{raw.number} {raw.title}", raw.source, note)]
 
 
 def _with_cross_coverage(tables: tuple[Table, ...], checks) -> tuple[Table, ...]:

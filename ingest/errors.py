@@ -1,6 +1,8 @@
 """Errors written for users. Only the edges (CLI, web, API) turn them into exit codes or messages."""
 from __future__ import annotations
 
+import sqlite3
+
 
 class BudgetQAError(Exception):
     """Base of every error budgetqa reports to a user."""
@@ -33,6 +35,20 @@ class SettingsError(BudgetQAError):
     def __init__(self, setting: str, problem: str):
         self.setting = setting
         super().__init__(f"setting {setting}: {problem}")
+
+
+class StoreError(BudgetQAError, sqlite3.DatabaseError):
+    """The store (SQLite file) cannot be used: damaged, read-only, missing folder. Also an
+    ``sqlite3.DatabaseError``, so code that guards the store against sqlite3 errors (the web
+    service's 503) still sees it."""
+
+    def __init__(self, path: str, what: str):
+        self.path, self.what = path, what
+        super().__init__(f"{path}: {what}")
+
+
+class IndexUnavailable(BudgetQAError):
+    """The search index is missing or cannot be opened; the message says what to run."""
 
 
 class IndexMismatch(BudgetQAError):

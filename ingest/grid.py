@@ -30,6 +30,7 @@ class Grid:
     xs: tuple[float, ...]
     rows: tuple[tuple[Box | None, ...], ...] = ()
     edges: tuple[float, ...] = ()        # x of each vertical rule
+    strips: tuple[tuple[float, float], ...] = ()   # (top, bottom) between consecutive horizontal rules
 
 
 def grids_of(page) -> list[Grid]:
@@ -39,9 +40,26 @@ def grids_of(page) -> list[Grid]:
         return []
     out = []
     for t in found:
-        edges = sorted({round(c[0], 1) for c in t.cells} | {round(c[2], 1) for c in t.cells})
+        frames = _frames(t.cells)
+        cells = [c for c in t.cells if c not in frames]
+        if not cells:
+            continue
+        edges = sorted({round(c[0], 1) for c in cells} | {round(c[2], 1) for c in cells})
         xs = tuple((a + b) / 2 for a, b in zip(edges, edges[1:]) if b - a > 15)
-        out.append(Grid(t.bbox, xs, tuple(tuple(r.cells) for r in t.rows), tuple(edges)))
+        rules = sorted({round(c[1], 1) for c in cells} | {round(c[3], 1) for c in cells})
+        strips = tuple((a, b) for a, b in zip(rules, rules[1:]) if b - a > 2)
+        rows = tuple(tuple(None if c in frames else c for c in r.cells) for r in t.rows)
+        out.append(Grid(t.bbox, xs, rows, tuple(edges), strips))
+    return out
+
+
+def _frames(cells: list[Box]) -> set[Box]:
+    """Boxes that enclose other cells (a border drawn around the whole page or table), not cells."""
+    out = set()
+    for c in cells:
+        if any(o != c and c[0] - 1 <= o[0] and o[2] <= c[2] + 1 and c[1] - 1 <= o[1] and o[3] <= c[3] + 1
+               for o in cells):
+            out.add(c)
     return out
 
 
@@ -50,10 +68,12 @@ def inside(w: Word, box: Box) -> bool:
     return box[0] <= cx < box[2] and box[1] <= cy < box[3]
 
 
-def _cells(box_row: tuple[Box | None, ...], words: list[Word], labels: list[tuple[str, float]]
-           ) -> dict[int, str]:
-    """Text of each labelled column in one grid row: {label index: text}, wrapped lines joined."""
+def _cells(box_row: tuple[Box | None, ...], words: list[Word], labels: list[tuple[str, float]],
+           single: set) -> tuple[dict[int, str], set[int]]:
+    """Text of each labelled column in one grid row: {label index: text}, wrapped lines joined; and
+    the columns whose text is in a cell merged over several rows (not in ``single``)."""
     out: dict[int, str] = {}
+    merged: set[int] = set()
     for box in box_row:
         if box is None:
             continue
@@ -63,6 +83,44 @@ def _cells(box_row: tuple[Box | None, ...], words: list[Word], labels: list[tupl
         k = next((i for i, (_, x) in enumerate(labels) if box[0] <= x < box[2]), None)
         if k is not None:
             out[k] = out.get(k, "") + "".join(w[0] for w in held)
+            if box not in single:
+                merged.add(k)
+    return out, merged
+
+
+_SINGLE: dict[int, tuple] = {}
+
+
+def single_row_boxes(g: Grid) -> tuple[Box, ...]:
+    """The grid's cells one printed row high: no horizontal rule of another cell crosses them
+    (5 pt from their edges). Cached per grid."""
+    key = id(g)
+    if key not in _SINGLE or _SINGLE[key][0] is not g:
+        boxes = [b for row in g.rows for b in row if b is not None]
+        rules = sorted({b[1] for b in boxes} | {b[3] for b in boxes})
+        single = tuple(b for b in dict.fromkeys(boxes) if not any(b[1] + 5 < y < b[3] - 5 for y in rules))
+        _SINGLE[key] = (g, single)
+    return _SINGLE[key][1]
+
+
+def _carried(outside: list[Word], grids: list[Grid], labels: list[tuple[str, float]]) -> dict[int, str] | None:
+    """Words above the grid atop a continuation page, whose top rule is missing: the end of the last
+    row's wrapped cells cut by the page break ("置更新"), or a whole row when they hold a figure.
+    {label index: text}, or None when they are not that."""
+    if not grids:
+        return None
+    top = min(g.bbox[1] for g in grids)
+    if any(w[3] + 3 >= top for w in outside):
+        return None
+    columns = [b for g in grids for row in g.rows[:3] for b in row if b is not None]
+    out: dict[int, str] = {}
+    for w in sorted(outside, key=lambda w: (round(w[3]), w[1])):
+        cx = (w[1] + w[2]) / 2
+        box = next((b for b in columns if b[0] <= cx < b[2]), None)
+        k = next((i for i, (_, x) in enumerate(labels) if box is not None and box[0] <= x < box[2]), None)
+        if k is None:
+            return None
+        out[k] = out.get(k, "") + w[0]
     return out
 
 
@@ -89,16 +147,28 @@ def grid_rows(pages: list[tuple[int, list[Grid], list[Word]]], labels: list[tupl
     none); ``labels``: the header's column labels with their x-centres, left to right. None when no
     grid covers the data."""
     read: list[tuple[int, dict[int, str]]] = []
+    last: dict[int, str] = {}            # the latest text of each column
     for page, grids, words in pages:
-        placed = 0
+        boxes = [b for g in grids for row in g.rows for b in row if b is not None]
+        outside = [w for w in words if not any(inside(w, b) for b in boxes)]
+        carried = _carried(outside, grids, labels) if read and outside else None
+        if outside and carried is None:
+            return None           # words outside the grid: not a table this reader can vouch for
+        if carried and any(AMOUNT.match(w[0]) for w in outside):
+            read.append((page, carried))             # a whole row above the first rule of the page
+        else:
+            for k, text in (carried or {}).items():  # the rest of a row cut by the page break
+                read[-1][1][k] = read[-1][1].get(k, "") + text
         for g in grids:
+            single = set(single_row_boxes(g))
             for box_row in g.rows:
-                cells = _cells(box_row, words, labels)
+                cells, merged = _cells(box_row, words, labels, single)
+                for k in merged & set(cells):
+                    if len(cells) > len(merged) and last.get(k) == cells[k]:
+                        del cells[k]     # a merged group label repeated atop a continuation page
+                last.update(cells)
                 if cells:
                     read.append((page, cells))
-                    placed += sum(1 for w in words for b in box_row if b is not None and inside(w, b))
-        if placed < len(words):
-            return None           # words outside the grid: not a table this reader can vouch for
     if not read:
         return None
     amount_columns = [k for k in range(len(labels))

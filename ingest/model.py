@@ -66,9 +66,14 @@ class Section:
     line_end: int
     page_start: int = 0              # PDFs: the pages the paragraph is on
     page_end: int = 0
+    file: str = ""                   # the file it is in, when the document is several files
 
     @property
     def source(self) -> str:
+        where = self._where()
+        return f"{self.file} {where}" if self.file else where
+
+    def _where(self) -> str:
         if self.page_start:
             return f"p. {self.page_start}" if self.page_start == self.page_end else \
                 f"pp. {self.page_start}-{self.page_end}"
@@ -86,6 +91,26 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ReadingProblem:
+    """Something budgetqa could not read (our failure, not the document's): a table, a row, a figure,
+    a page, a check that could not run. ``message`` is Chinese, for staff and citizens."""
+    kind: str                        # table | header | placement | page | check | file
+    what: str                        # what could not be read: "表3 支出预算总表", "表1 一、财政拨款", "第5页"
+    where: str                       # source location: "p. 12", "line 40"
+    message: str                     # why, in Chinese
+    severity: str = "warning"        # warning (figures may be missing or unplaced) | note (placed by column order)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file a document was read from (a document may be two files: tables and narrative)."""
+    name: str
+    sha256: str
+    tables: int = 0
+    paragraphs: int = 0
+
+
+@dataclass(frozen=True)
 class BudgetDocument:
     doc_id: str
     org: str                         # 编制单位
@@ -97,8 +122,10 @@ class BudgetDocument:
     sha256: str
     tables: tuple[Table, ...] = ()
     sections: tuple[Section, ...] = ()
-    findings: tuple[Finding, ...] = field(default=())
+    findings: tuple[Finding, ...] = field(default=())   # the document's own inconsistencies (failing identities)
     checks: tuple[Check, ...] = ()   # cross-table identities
+    reading_problems: tuple[ReadingProblem, ...] = ()   # what we could not read (never a finding)
+    files: tuple[SourceFile, ...] = ()                  # the files read, in order (one, or tables + narrative)
 
     def table(self, table_id: str) -> Table:
         for t in self.tables:

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ingest.model import RawTable, Section
+from ingest.model import RawTable, ReadingProblem, Section
 
 HEADINGS = (
     re.compile(r"^第[一二三四五六七八九十]+部分"),
@@ -29,6 +29,7 @@ class Extracted:
     year: int | None
     kind: str
     scope: str
+    problems: tuple[ReadingProblem, ...] = ()     # pages or tables the reader could not read
 
 
 def heading_level(text: str) -> int | None:
@@ -92,7 +93,8 @@ def sections_from_lines(numbered: list[tuple[int, str]]) -> list[Section]:
 
 
 def metadata_from_lines(lines: list[str], tables: list[RawTable] | tuple[RawTable, ...]) -> dict:
-    """编制单位, 年度, 预算/决算, 单位/部门, read from the document itself."""
+    """编制单位, 年度, 预算/决算, 单位/部门, read from the document itself: the 编制单位/部门 lines
+    of the tables, else the unit named in the tables' titles, else the cover."""
     joined = "\n".join(lines[:400])
     orgs = Counter(m.group(1) for m in re.finditer(
         r"(?:编制单位|编制部门|部门名称|预算主管部门|单位名称|预算单位|部门)[:：]\s*([^\s:：]+?)(?=\s|单\s*位\s*[:：]|$)",
@@ -100,8 +102,9 @@ def metadata_from_lines(lines: list[str], tables: list[RawTable] | tuple[RawTabl
     orgs.pop("", None)
     org = orgs.most_common(1)[0][0] if orgs else ""
     heading = re.search(r"(20\d\d)\s*年\s*度?\s*(\S+?)(?:单位|部门)?(?:概况|预算|决算)", joined)
-    if not org and heading:
-        org = heading.group(2)
+    if not _plausible_org(org):
+        org = org_from_titles([t.title for t in tables]) or org_from_cover(lines) or \
+            (heading.group(2) if heading and _plausible_org(heading.group(2)) else org)
     years = Counter(int(y) for y in re.findall(r"(20\d\d)\s*年度?\s*(?:单位|部门)?(?:预算|决算|收支|和静|\S{0,20}概况)",
                                                joined))
     year = int(heading.group(1)) if heading else (years.most_common(1)[0][0] if years else None)
@@ -111,3 +114,42 @@ def metadata_from_lines(lines: list[str], tables: list[RawTable] | tuple[RawTabl
         kind = "决算"
     scope = "单位" if re.search(r"单位(?:预算|决算|收支总体|收入总体|支出总体|概况)", joined) else "部门"
     return {"org": org, "year": year, "kind": kind, "scope": scope}
+
+
+def _plausible_org(org: str) -> bool:
+    return len(org) > 2 and org not in ("部门", "单位") and not org.startswith(("度", "年"))
+
+
+TITLE_TAIL = re.compile(r"(?:部门|单位)?(?:一般公共预算|财政拨款|政府性基金|收支|收入|支出|“三公”|三公|政府采购|机关运行).*表")
+
+
+# what a unit's name ends with (法院, 办公厅, 局, 中心 …): a title's head that does not (财政拨款) is no unit
+UNIT_NAME_END = re.compile(r"(?:院|厅|局|委|办|室|中心|处|部|会|馆|所|站|队|校|府|社|团|司|署|台|园)$")
+
+
+def org_from_titles(titles: list[str]) -> str:
+    """The unit most tables' titles name: '2018年度江苏省高级人民法院收支预算总表' → 江苏省高级人民法院."""
+    found = Counter()
+    for title in titles:
+        t = re.sub(r"\s", "", title)
+        m = re.match(r"^(?:20\d\d年度?)?(?P<org>[\u4e00-\u9fff（）()]{4,30}?)" + TITLE_TAIL.pattern, t)
+        if m and _plausible_org(m.group("org")) and UNIT_NAME_END.search(m.group("org")):
+            found[m.group("org")] += 1
+    org, n = found.most_common(1)[0] if found else ("", 0)
+    return org if n >= 2 else ""
+
+
+def org_from_cover(lines: list[str]) -> str:
+    """The unit on the cover: '江苏省委办公厅 2017 年度部门预算', '2018 年度江苏省高级 / 人民法院预算公开'."""
+    cover = ""
+    for line in lines[:8]:
+        text = re.sub(r"\s", "", line)
+        if text in ("目录", "目次") or text.startswith("第一部分"):
+            break
+        cover += text
+    for pattern in (r"^(?P<org>[\u4e00-\u9fff（）()]{4,40}?)20\d\d年度?(?:部门|单位)?(?:预算|决算)",
+                    r"^20\d\d年度?(?P<org>[\u4e00-\u9fff（）()]{4,40}?)(?:部门|单位)?(?:预算|决算)"):
+        m = re.match(pattern, cover)
+        if m and _plausible_org(m.group("org")):
+            return m.group("org")
+    return ""

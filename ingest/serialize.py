@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ingest.model import BudgetDocument, Check, Finding, Row, Section, Table
+from ingest.model import BudgetDocument, Check, Finding, ReadingProblem, Row, Section, SourceFile, Table
 
 
 def _dec(v: Decimal | None) -> str | None:
@@ -24,10 +24,13 @@ def to_dict(doc: BudgetDocument) -> dict:
             "verified": sorted(list(x) for x in t.verified),
         } for t in doc.tables],
         "sections": [{"path": list(s.path), "text": s.text, "line_start": s.line_start,
-                      "line_end": s.line_end, "page_start": s.page_start, "page_end": s.page_end}
+                      "line_end": s.line_end, "page_start": s.page_start, "page_end": s.page_end,
+                      **({"file": s.file} if s.file else {})}
                      for s in doc.sections],
         "findings": [vars(f) for f in doc.findings],
         "checks": [_check(c) for c in doc.checks],
+        "reading_problems": [vars(p) for p in doc.reading_problems],
+        "files": [vars(f) for f in doc.files],
     }
 
 
@@ -53,9 +56,12 @@ def from_dict(d: dict) -> BudgetDocument:
         doc_id=d["doc_id"], org=d["org"], year=d["year"], kind=d["kind"], scope=d["scope"],
         unit=d["unit"], source_file=d["source_file"], sha256=d["sha256"], tables=tables,
         sections=tuple(Section(tuple(s["path"]), s["text"], s["line_start"], s["line_end"],
-                               s.get("page_start", 0), s.get("page_end", 0)) for s in d["sections"]),
+                               s.get("page_start", 0), s.get("page_end", 0), s.get("file", ""))
+                       for s in d["sections"]),
         findings=tuple(Finding(**f) for f in d["findings"]),
-        checks=tuple(_check_from(c) for c in d["checks"]))
+        checks=tuple(_check_from(c) for c in d["checks"]),
+        reading_problems=tuple(ReadingProblem(**p) for p in d.get("reading_problems", ())),
+        files=tuple(SourceFile(**f) for f in d.get("files", ())))
 
 
 def _number(v: Decimal | None):
@@ -84,4 +90,7 @@ def export_dict(doc: BudgetDocument) -> dict:
         "sections": [{"path": list(s.path), "text": s.text, "source": s.source} for s in doc.sections],
         "findings": [{"rule": f.rule, "message": f.message, "where": f.where, "severity": f.severity}
                      for f in doc.findings],
+        "reading_problems": [{"kind": p.kind, "what": p.what, "where": p.where, "message": p.message,
+                              "severity": p.severity} for p in doc.reading_problems],
+        "files": [f.name for f in doc.files] or [doc.source_file],
     }

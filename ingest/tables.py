@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ingest.headers import Layout, column_identities, layout_for, role_of
-from ingest.model import Check, Finding, RawRow, RawTable, Row, Table
+from ingest.model import Check, Finding, RawRow, RawTable, ReadingProblem, Row, Table
 
 Vector = tuple[Decimal | None, ...]
 MAX_COMBINATIONS = 50_000
@@ -140,22 +140,51 @@ def _candidates(raw: RawRow, allowed: tuple[int, ...], n: int, identities, tol) 
     return out
 
 
+def _distance(raw: RawRow, column_xs: tuple[float, ...], vec: Vector) -> float | None:
+    """How far the row's figures would sit from their columns' x-centres under ``vec``."""
+    if not raw.xs or not column_xs or len(raw.xs) != len(raw.numbers):
+        return None
+    cols = [i for i, v in enumerate(vec) if v is not None]
+    return sum(abs(column_xs[c] - x) for c, x in zip(cols, raw.xs))
+
+
+def _min_gap(column_xs: tuple[float, ...]) -> float:
+    gaps = [b - a for a, b in zip(column_xs, column_xs[1:]) if b > a]
+    return min(gaps) if gaps else 0.0
+
+
 def _by_position(raw: RawRow, column_xs: tuple[float, ...], candidates: list[Vector]) -> list[Vector]:
     """PDF rows: order candidates by how far each figure would sit from its column's x-centre, and
     drop those that put a figure at least half a column further away than the best one does (the
     position decides; the identities confirm it, or decide when positions are that close)."""
-    if not raw.xs or not column_xs or len(raw.xs) != len(raw.numbers) or not candidates:
+    if _distance(raw, column_xs, candidates[0] if candidates else ()) is None or not candidates:
         return candidates
-
-    def distance(vec: Vector) -> float:
-        cols = [i for i, v in enumerate(vec) if v is not None]
-        return sum(abs(column_xs[c] - x) for c, x in zip(cols, raw.xs))
-    ordered = sorted(candidates, key=distance)
-    gaps = [b - a for a, b in zip(column_xs, column_xs[1:]) if b > a]
-    if not gaps:
+    ordered = sorted(candidates, key=lambda v: _distance(raw, column_xs, v))
+    gap = _min_gap(column_xs)
+    if not gap:
         return ordered
-    best = distance(ordered[0])
-    return [v for v in ordered if distance(v) < best + min(gaps) / 2]
+    best = _distance(raw, column_xs, ordered[0])
+    return [v for v in ordered if _distance(raw, column_xs, v) < best + gap / 2]
+
+
+def aligned_columns(raw: RawTable) -> tuple[float, ...]:
+    """The columns' x-centres moved by how the figures are set in their cells: header labels are
+    centred, figures usually flush right, so every figure sits about the same distance right of its
+    label. That shift is the median distance from each figure to its nearest column (kept only when
+    under half a column, so it can never move a figure into the next column)."""
+    xs = raw.column_xs
+    offsets = sorted(x - min(xs, key=lambda c: abs(c - x)) for r in raw.rows for x in r.xs) if xs else []
+    if not offsets:
+        return xs
+    shift = offsets[len(offsets) // 2]
+    return tuple(c + shift for c in xs) if abs(shift) < _min_gap(xs) / 2 else xs
+
+
+def _position_decides(raw: RawRow, column_xs: tuple[float, ...], chosen: Vector, other: Vector) -> bool:
+    """Is ``other`` clearly further from the printed positions than ``chosen`` (a quarter column or
+    more)? Then the choice was made by position, not by column order, and is no ambiguity."""
+    a, b = _distance(raw, column_xs, chosen), _distance(raw, column_xs, other)
+    return a is not None and b is not None and b - a >= _min_gap(column_xs) / 4 > 0
 
 
 def _sum_key(vectors, n: int, q: Decimal) -> tuple:
@@ -206,12 +235,15 @@ def _solve(node: int, kids: dict[int, list[int]], cands: list[list[Vector]], n: 
 
 
 def place(raw: RawTable, layout: Layout, relations: list[Relation], roots: list[int],
-          hints: list[tuple[tuple[int, ...], Decimal]] = ()) -> tuple[list[Vector], list[Finding]]:
+          hints: list[tuple[tuple[int, ...], Decimal]] = ()) -> tuple[list[Vector], list[ReadingProblem]]:
+    """The columns of each row's figures; what the arithmetic cannot decide is a reading problem."""
+    if raw.column_xs and len(raw.column_xs) == len(layout.columns):
+        raw = replace(raw, column_xs=aligned_columns(raw))
     rows, n = raw.rows, len(layout.columns)
     q = quantum(rows)
     tol = q
     identities = column_identities(layout.columns)
-    findings = []
+    findings: list[ReadingProblem] = []
     cands = []
     for r in rows:
         allowed = layout.groups.get(r.group, tuple(range(n))) if layout.groups else tuple(range(n))
@@ -219,11 +251,13 @@ def place(raw: RawTable, layout: Layout, relations: list[Relation], roots: list[
         if not c:
             c = _by_position(r, raw.column_xs, _candidates(r, allowed, n, [], tol))
             if c:
-                findings.append(Finding("placement", f"{raw.number} {r.name}: no placement of "
-                                        f"{_fmt(r.numbers)} satisfies the column identities", r.source))
+                findings.append(ReadingProblem(
+                    "placement", _what(raw, r.name), r.source,
+                    f"数字 {_fmt(r.numbers)} 放入任何栏目都不满足表头的栏目关系，已按位置放置，请核对原表"))
         if not c:
-            findings.append(Finding("placement", f"{raw.number} {r.name}: {len(r.numbers)} figures "
-                                    f"but only {n} columns", r.source))
+            findings.append(ReadingProblem(
+                "placement", _what(raw, r.name), r.source,
+                f"这一行读到 {len(r.numbers)} 个数字，但表头只有 {n} 栏：多出的数字未能归入栏目，本行数字未采用"))
             vec = tuple((list(r.numbers) + [None] * n)[:n])
             c = [vec]
         cands.append(c)
@@ -253,15 +287,15 @@ def place(raw: RawTable, layout: Layout, relations: list[Relation], roots: list[
             best = max(range(len(options)), key=lambda k: (hint_score(options[k]), -k))
         assign(root, options[best])
         tied = [o for o in options if o != options[best]
-                and (not hints or hint_score(o) == hint_score(options[best]))]
+                and (not hints or hint_score(o) == hint_score(options[best]))
+                and not _position_decides(rows[root], raw.column_xs, options[best], o)]
         if tied:
             others = {layout.columns[c] for o in tied for c, v in enumerate(o)
                       if v is not None and options[best][c] is None}
             placed = "、".join(layout.columns[c] for c, v in enumerate(options[best]) if v is not None)
-            findings.append(Finding("ambiguous-placement",
-                                    f"{raw.number} {rows[root].name}: the identities also allow "
-                                    f"{'、'.join(sorted(others))}; placed in {placed} (column order)",
-                                    rows[root].source, "note"))
+            findings.append(ReadingProblem(
+                "ambiguous-placement", _what(raw, rows[root].name), rows[root].source,
+                f"表内等式也允许放在{'、'.join(sorted(others))}；已按栏目顺序放在{placed}", "note"))
     for i, vec in enumerate(chosen):
         if vec is None:
             chosen[i] = cands[i][0]
@@ -269,7 +303,7 @@ def place(raw: RawTable, layout: Layout, relations: list[Relation], roots: list[
     return chosen, findings
 
 
-def _ambiguities(raw, layout, cands, chosen, kids, q) -> list[Finding]:
+def _ambiguities(raw, layout, cands, chosen, kids, q) -> list[ReadingProblem]:
     parent_of = {c: p for p, cs in kids.items() for c in cs}
     out = []
     for i, options in enumerate(cands):
@@ -277,7 +311,7 @@ def _ambiguities(raw, layout, cands, chosen, kids, q) -> list[Finding]:
             continue
         alternatives = []
         for alt in options:
-            if alt == chosen[i]:
+            if alt == chosen[i] or _position_decides(raw.rows[i], raw.column_xs, chosen[i], alt):
                 continue
             trial = list(chosen)
             trial[i] = alt
@@ -292,11 +326,14 @@ def _ambiguities(raw, layout, cands, chosen, kids, q) -> list[Finding]:
             placed = "、".join(layout.columns[c] for c, v in enumerate(chosen[i]) if v is not None)
             others = {layout.columns[c] for alt in alternatives for c, v in enumerate(alt)
                       if v is not None and chosen[i][c] is None}
-            out.append(Finding("ambiguous-placement",
-                               f"{raw.number} {raw.rows[i].name}: the identities allow "
-                               f"{', '.join(sorted(others))} too; placed in {placed} (column order)",
-                               raw.rows[i].source, "note"))
+            out.append(ReadingProblem(
+                "ambiguous-placement", _what(raw, raw.rows[i].name), raw.rows[i].source,
+                f"表内等式也允许放在{'、'.join(sorted(others))}；已按栏目顺序放在{placed}", "note"))
     return out
+
+
+def _what(raw: RawTable, row_name: str) -> str:
+    return " ".join(x for x in (raw.number, raw.title, row_name.strip() or "（无名称的行）") if x)
 
 
 def _fmt(values) -> str:
@@ -361,27 +398,33 @@ def _row_label(r: Row) -> str:
 # ── entry point ──────────────────────────────────────────────────────────────────────────────────
 
 def build_table(raw: RawTable, hints: list[tuple[tuple[int, ...], Decimal]] = ()
-                ) -> tuple[Table, list[Finding]]:
+                ) -> tuple[Table, list[Finding], list[ReadingProblem]]:
     """The table with its figures placed and its own identities checked; ``hints`` are column
-    totals that other tables of the document fix (see ``ingest.verify.column_hints``)."""
+    totals that other tables of the document fix (see ``ingest.verify.column_hints``). Returns the
+    table, its findings (failing identities: the document's own) and its reading problems (ours)."""
     side_by_side = len({r.group for r in raw.rows} - {""}) > 1
     max_figures = max((len(r.numbers) for r in raw.rows), default=0)
-    layout = (Layout(raw.columns, {}, True) if raw.columns
-              else layout_for(raw.header, raw.n_columns, side_by_side, max_figures))
+    if raw.columns and side_by_side:        # the 支出 side's columns read from the header by position
+        layout = Layout(raw.columns, {"收入": (0,), "支出": tuple(range(len(raw.columns)))}, True)
+    elif raw.columns:
+        layout = Layout(raw.columns, {}, True)
+    else:
+        layout = layout_for(raw.header, raw.n_columns, side_by_side, max_figures)
     levels, parents, relations = hierarchy(raw.rows)
     roots = [i for i in range(len(raw.rows)) if parents[i] == -1]
-    vectors, findings = place(raw, layout, relations, roots, hints)
+    vectors, problems = place(raw, layout, relations, roots, hints)
     rows = [Row(code=r.code, name=clean_name(r.name), values=vectors[i], source=r.source,
                 group=r.group, project=r.project, level=levels[i], parent=parents[i])
             for i, r in enumerate(raw.rows)]
     tol = quantum(raw.rows)
     checks = table_checks(raw.number, rows, layout, relations, tol)
-    if not layout.understood:
-        findings.append(Finding("header", f"{raw.number} {raw.title}: the column header was not "
-                                "recognised; columns are numbered", raw.source, "warning"))
+    if not layout.understood and raw.rows:
+        problems.append(ReadingProblem("header", f"{raw.number} {raw.title}", raw.source,
+                                       "表头未能识别，栏目按顺序编号为 列1、列2 …"))
     if not raw.complete:
-        findings.append(Finding("incomplete-table", f"{raw.number} {raw.title}: the document ends "
-                                "inside this table (no 合计 row)", raw.source))
+        problems.append(ReadingProblem("incomplete-table", f"{raw.number} {raw.title}", raw.source,
+                                       "文档在此表中途结束（没有合计行）"))
+    findings: list[Finding] = []
     for c in checks:
         if not c.ok:
             findings.append(Finding("identity", f"{raw.number} {c.rule}: {c.detail}", raw.number))
@@ -389,4 +432,4 @@ def build_table(raw: RawTable, hints: list[tuple[tuple[int, ...], Decimal]] = ()
     table = Table(id=raw.number, title=raw.title, unit=raw.unit, role=role_of(raw.title),
                   columns=layout.columns, rows=tuple(rows), source=raw.source, note=raw.note,
                   checks=tuple(checks), verified=verified)
-    return table, findings
+    return table, findings, list(dict.fromkeys(problems))    # one note per row, however found

@@ -11,7 +11,9 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "hejing-shebao-2025.txt"
-SHARED = ROOT.parent / "shared"
+# ../shared beside the repository (/work/main), or two levels up for a helper's clone (/work/wt/NAME)
+SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+              ROOT.parent / "shared")
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ arithmetic over cells, every one cited.
     figures.py     figures with their sources, formatting, units
     execute.py     operations over cells (Decimal);  narrative.py  operations over the 情况说明
     across.py      one item across units or years;  compose.py  the answer text and contract
+    history.py     one unit over its loaded years (近三年, 历年, 2017-2019年), unit names matched across spellings
     contract.py    the answer shape;  engine.py  the whole pass;  llm.py  the optional language model
     llm_reading.py what the model is shown (candidate cells) and which of its readings are accepted
 

@@ -19,6 +19,7 @@ from app.answer.compose import compose
 from app.answer.contract import Answer
 from app.answer.execute import execute
 from app.answer.figures import Result
+from app.answer.history import unit_history
 from app.answer.normalize import normalise_question
 from app.answer.plan import Context, Plan, guard, make_plans
 from app.answer.reading import judge
@@ -119,6 +120,9 @@ class Engine:
         if len(docs) > 1 and not doc and wants_across_units(q):
             return across_units(question, q, docs, self.store)
         scope = resolve_scope(q, docs, picked=doc, last=conv.doc_id, labels=self._labels(docs), recent=conv.recent)
+        history = unit_history(question, q, scope, docs, self.store)   # 近三年/历年…: one unit's years (history.py)
+        if history is not None:
+            return history
         if scope.status != "answered":
             if not _bare(_without(q, scope.mentions)):      # a later "…的呢？" asks this again
                 conv.context = replace(conv.context, items=(), topic=_topic(_without(q, scope.mentions)))

@@ -293,8 +293,9 @@ def resolve_scope(q: str, docs: list[DocumentInfo], picked: str | None = None, l
         units = "、".join(dict.fromkeys(escape_markdown(d.org) for d in docs if d.org))
         return Scope(None, "refused", f"已导入的文档中没有“{name}”的预算；已导入的单位有：{units}。")
     preferred = by_id.get(picked or "") or by_id.get(last or "")
-    if named:
-        pool = list({d.doc_id: d for _, _, ds in named for d in ds}.values())
+    if named:                                   # the unit, under every spelling of its name (中共/中国共产党 …)
+        units = [d for _, _, ds in named for d in ds]
+        pool = [d for d in docs if any(same_unit(d, u) for u in units)]
     elif preferred is not None:
         pool = [d for d in docs if same_unit(d, preferred)]
     else:

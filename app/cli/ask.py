@@ -32,9 +32,25 @@ def _print(answer, as_json: bool) -> None:
     print(terminal_text("\n".join(lines)) + "\n", flush=True)
 
 
+def _warn_unindexed(settings) -> None:
+    """Say on stderr which stored documents the search index lacks (ingest/index area)."""
+    try:
+        from app.cli.index import warn_unindexed
+    except ModuleNotFoundError:
+        return
+    if settings.chroma_url or settings.chroma_dir.exists():
+        warn_unindexed(settings)
+    else:
+        from app.library import open_store
+        if open_store(settings).documents():
+            print("budgetqa: warning: 还没有检索索引（只按表格回答）；请运行 budgetqa index", file=sys.stderr)
+
+
 def cmd_ask(args) -> int:
     from app.answer.engine import Conversation, Engine
-    engine = Engine.from_settings(Settings.from_env(args.data_dir))
+    settings = Settings.from_env(args.data_dir)
+    engine = Engine.from_settings(settings)
+    _warn_unindexed(settings)
     if args.question is not None:
         _print(engine.ask(args.question, doc=args.doc), args.json)
         return 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict
 
 from app.library import open_store
@@ -24,6 +25,16 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_search)
 
 
+def warn_unindexed(settings) -> None:
+    """A warning on stderr naming the stored documents the index lacks (a killed ingest); search
+    and ask still run, over what is indexed."""
+    from index.service import unindexed
+    lacking = unindexed(settings, open_store(settings))
+    if lacking:
+        shown = "、".join(lacking[:5]) + (f" 等 {len(lacking)} 个" if len(lacking) > 5 else "")
+        print(f"budgetqa: warning: 检索索引未完整收录 {shown}；请运行 budgetqa index", file=sys.stderr)
+
+
 def cmd_index(args) -> int:
     from index.service import index_documents
     settings = Settings.from_env(args.data_dir)
@@ -36,7 +47,9 @@ def cmd_search(args) -> int:
     from index.service import searcher
     settings = Settings.from_env(args.data_dir)
     filters = {"doc": args.doc, "table": args.table.replace(" ", "") if args.table else None}
-    hits = searcher(settings).search(args.query, k=args.k, filters=filters, mode=args.mode)
+    index = searcher(settings)              # IndexUnavailable (no index: run budgetqa index) is one line
+    warn_unindexed(settings)
+    hits = index.search(args.query, k=args.k, filters=filters, mode=args.mode)
     if args.json:
         print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=1))
         return 0

@@ -35,8 +35,9 @@ def cmd_serve(args) -> int:
     if args.answer_seconds is not None and args.answer_seconds <= 0:
         print("budgetqa: error: --answer-seconds must be more than 0", file=sys.stderr)
         return 2
-    service = open_service(Settings.from_env(args.data_dir), sample=not args.no_sample,
-                           answer_seconds=args.answer_seconds, background=True)
+    settings = Settings.from_env(args.data_dir)
+    service = open_service(settings, sample=not args.no_sample, answer_seconds=args.answer_seconds,
+                           background=True)
     app = create_server(service, security)
     service.start_indexing()
     docs = service.documents()

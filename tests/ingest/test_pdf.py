@@ -6,13 +6,14 @@ order), Jiangsu's 公开NN表 are mapped to 表N.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from ingest.document import read_document, unverified_amounts
 
-CORPUS = Path(__file__).parents[2] / ".." / "shared" / "corpus"
+from tests.conftest import SHARED
+
+CORPUS = SHARED / "corpus"
 
 
 def _doc(name: str):

@@ -1,0 +1,91 @@
+"""One unit over the years (app/answer/history.py) and documents in two files, on the Jiangsu corpus.
+
+"江苏省人民检察院近三年的基本支出" answers all three years with a chart, each year cited to its own
+document; the same for a unit whose name changed spelling (中国共产党江苏省委员会办公厅 2017,
+中共江苏省委办公厅 2018). A document ingested from a tables file and a narrative file answers a
+narrative question and a table question, each citing its file and page.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from app.answer.engine import Engine
+from app.answer.history import wanted_years
+from app.library import ingest_paths
+from index.store import Store
+from tests.conftest import SHARED
+
+CORPUS = SHARED / "corpus"
+FILES = ["jiangsu-jianchayuan-2019.pdf", "jiangsu-years/jiangsu-jianchayuan-2017.pdf",
+         "jiangsu-years/jiangsu-jianchayuan-2018.pdf", "jiangsu-years/jiangsu-shengwei-2017.pdf",
+         "jiangsu-years/jiangsu-shengwei-2017-tables.pdf", "jiangsu-years/jiangsu-shengwei-2018.pdf",
+         "jiangsu-years/jiangsu-shengwei-2018-tables.pdf", "jiangsu-years/jiangsu-zhengxie-2018.pdf",
+         "jiangsu-years/jiangsu-zhengxie-2018-tables.pdf"]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    paths = [CORPUS / f for f in FILES]
+    if not all(p.is_file() for p in paths):
+        pytest.skip("jiangsu corpus absent")
+    store = Store(tmp_path_factory.mktemp("history") / "budgetqa.sqlite")
+    results = ingest_paths([str(p) for p in paths], store)
+    assert [r.status for r in results] == ["added"] * 6, [(r.path, r.error) for r in results]
+    return Engine(store)
+
+
+def test_three_years_of_one_unit_with_a_chart_each_year_cited_to_its_document(engine):
+    a = engine.ask("江苏省人民检察院近三年的基本支出")
+    assert a.status == "answered"
+    assert [(v.label, v.value) for v in a.values[:3]] == [
+        ("2017年基本支出", Decimal("12323.48")), ("2018年基本支出", Decimal("13994.31")),
+        ("2019年基本支出", Decimal("15844.04"))]
+    assert [c.doc for c in a.citations] == ["jiangsu-jianchayuan-2017", "jiangsu-jianchayuan-2018",
+                                            "jiangsu-jianchayuan-2019"]
+    assert a.chart["labels"] == ["2017年", "2018年", "2019年"] and a.chart["values"][2] == 15844.04
+    assert "增加 **3520.56 万元**" in a.answer and a.calculation == "15844.04 − 12323.48 = 3520.56 万元"
+    assert a.verified and a.reading.op == "history"
+
+
+def test_a_unit_whose_name_changed_spelling_is_one_history(engine):
+    a = engine.ask("中共江苏省委办公厅近两年的项目支出")
+    assert a.status == "answered"
+    assert [c.doc for c in a.citations] == ["jiangsu-shengwei-2017", "jiangsu-shengwei-2018"]
+    assert [v.value for v in a.values[:2]] == [Decimal("10688.66"), Decimal("12081.46")]
+    assert any("同一单位" in n and "中国共产党江苏省委员会办公厅" in n for n in a.notes)
+    assert [c.source.split()[0] for c in a.citations] == ["jiangsu-shengwei-2017-tables.pdf",
+                                                          "jiangsu-shengwei-2018-tables.pdf"]
+
+
+def test_a_span_of_years_and_the_words_for_it():
+    assert wanted_years("江苏省人民检察院2017-2018年基本支出") == ("span", 2017, 2018)
+    assert wanted_years("近三年的基本支出") == ("last", 3)
+    assert wanted_years("近两年") == ("last", 2) and wanted_years("三年来") == ("last", 3)
+    assert wanted_years("历年的三公经费变化趋势") == ("all",)
+    assert wanted_years("2019年的基本支出") is None and wanted_years("近1年") is None
+
+
+def test_only_the_years_asked_for(engine):
+    a = engine.ask("江苏省人民检察院2017-2018年的基本支出分别是多少")
+    assert [c.doc for c in a.citations] == ["jiangsu-jianchayuan-2017", "jiangsu-jianchayuan-2018"]
+
+
+def test_what_history_does_not_read_is_left_to_the_engine(engine):
+    """A reason, a share or a single year is no history: the engine answers (or asks) as before."""
+    for question in ("江苏省人民检察院近三年基本支出增加的原因", "江苏省人民检察院2019年的基本支出",
+                     "江苏省人民检察院近三年基本支出占比"):
+        a = engine.ask(question)
+        assert a.reading is None or a.reading.op != "history", question
+
+
+def test_a_two_file_document_answers_from_its_narrative_and_its_tables(engine):
+    why = engine.ask("江苏省政协办公厅2018年项目支出为什么增加")
+    cell = engine.ask("江苏省政协办公厅2018年的项目支出是多少")
+    assert why.status == cell.status == "answered"
+    assert why.doc == cell.doc == "jiangsu-zhengxie-2018"
+    assert "新增信息化建设专项支出" in why.answer
+    assert why.citations[0].source.startswith("jiangsu-zhengxie-2018.pdf p. ")
+    assert [v.value for v in cell.values] == [Decimal("3314.68")]
+    assert cell.citations[0].source == "jiangsu-zhengxie-2018-tables.pdf p. 3"
