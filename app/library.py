@@ -143,6 +143,11 @@ def _store_group(group: Group, store: Store, as_id: str | None, taken: set[str])
     except ValueError as e:
         result.status, result.error = "failed", f"{result.path}: {e}"
         return result
+    same = store.info(doc.doc_id) if doc.doc_id in taken and not as_id else None
+    if same is not None and same.sha256 == doc.sha256:      # one file given twice (two folders, one copy)
+        result.doc_id, result.status = doc.doc_id, "unchanged"
+        result.warnings.append(f"{result.path}: 与本次导入的另一文件内容相同，已作为 {doc.doc_id} 导入，不再重复")
+        return result
     if not as_id:
         doc, note = _distinct_id(doc, paths, store, taken)
         if note:

@@ -120,6 +120,7 @@ def summary_text(run: EvalRun, show_wrong: int = 50) -> str:
              f"wrong figures stated: {r.wrong_figures}"
              + (f" ({r.wrong_figures_on_refusals} where a refusal was expected)" if r.wrong_figures_on_refusals else ""),
              f"refusals right: {refused_right}/{refused_total}",
+             "answers: " + ", ".join(f"{k} {v}" for k, v in r.statuses().items()),
              "outcomes: " + ", ".join(f"{k} {v}" for k, v in r.outcomes().items() if v)]
     if run.errors:
         lines.append(f"engine errors: {len(run.errors)}")

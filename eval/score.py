@@ -151,6 +151,11 @@ class EvalReport:
         counted = Counter(s.outcome for s in self.scores)
         return {o: counted.get(o, 0) for o in OUTCOMES}
 
+    def statuses(self) -> dict[str, int]:
+        """How the engine answered, whatever the gold wanted: answered / clarify / refused."""
+        counted = Counter(s.status for s in self.scores)
+        return {st: counted.get(st, 0) for st in STATUSES}
+
     def refusals(self) -> tuple[int, int]:
         """(right, total) over questions whose expected status is refused."""
         rs = [s for s in self.scores if s.expected_status == "refused"]
@@ -169,7 +174,7 @@ class EvalReport:
         return {"total": self.total, "right": self.right, "wrong_figures": self.wrong_figures,
                 "wrong_figures_on_refusals": self.wrong_figures_on_refusals,
                 "refusals": {"right": refused_right, "total": refused_total},
-                "outcomes": self.outcomes(),
+                "outcomes": self.outcomes(), "statuses": self.statuses(),
                 "by_kind": {k: {"right": r, "total": t} for k, (r, t) in self.by_kind().items()},
                 "scores": [s.to_dict() for s in self.scores]}
 

@@ -250,11 +250,21 @@ def named_in(cat: Catalog, word: str) -> list[str]:
 def check(text: str, result: Result, cat: Catalog, extra_words=()) -> Coverage:
     """How far the reading behind ``result`` accounts for ``text`` (a normalised question part)."""
     op = result.extra.get("as", result.plan.op) if result.extra else result.plan.op
-    left = runs(text, reading_vocabulary(cat, result), op, extra_words)
+    vocab = reading_vocabulary(cat, result)
+    left = runs(text, vocab, op, extra_words)
     named = tuple(lab for w in left for lab in named_in(cat, w))
+    named += tuple(lab for lab in _pieced(text, cat, vocab, op, extra_words) if lab not in named)
     unknown = tuple(u for w in left for u in without_filler(w))
     missing = tuple(sorted(o for o in ops_named(text) if o != op and op not in _answers(o)))
     return Coverage(unknown, named, missing)
+
+
+def _pieced(text: str, cat: Catalog, vocab: list[str], op: str, extra_words=()) -> list[str]:
+    """The document's names in ``text`` that the reading explains only piece by piece: 基本工资
+    read as 工资福利支出 of the 基本支出 table (基本 from one label, 工资 from another) is another
+    row's name, not explained. A name is explained when one vocabulary string contains it whole."""
+    said = [re.sub(r"\s", "", v) for v in vocab] + [w for w in extra_words if w] + list(words_of(op))
+    return [lab for lab in named_in(cat, text) if not any(lab in v for v in said)]
 
 
 def _answers(op: str) -> tuple[str, ...]:

@@ -40,6 +40,17 @@ def test_a_wrong_answer_exits_1_unless_report_only(tmp_path, home, capsys):
     assert main(["--data-dir", home, "eval", qs, "--quiet", "--report-only"]) == 0
 
 
+def test_the_summary_counts_clarify_and_refused_apart_from_wrong_figures(tmp_path, home, capsys):
+    vague = {"id": "c1", "question": "和静县社会保险中心2025年的经费是多少？", "doc": "hejing-shebao-2025",
+             "expect": {"status": "answered", "values": [{"value": 1, "unit": "万元"}]}}
+    other = {"id": "o1", "question": "江苏省财政厅2025年的三公经费是多少？", "doc": "hejing-shebao-2025",
+             "expect": {"status": "refused"}}
+    qs = write(tmp_path / "q.jsonl", RIGHT, vague, other)
+    main(["--data-dir", home, "eval", qs, "--quiet", "--report-only"])
+    printed = capsys.readouterr().out
+    assert "answers: answered 1, refused 1, clarify 1" in printed and "wrong figures stated: 0" in printed
+
+
 def test_bad_input_is_an_error_naming_file_and_line(tmp_path, home, capsys):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps(RIGHT) + "\n" + json.dumps({"id": "x", "question": "?"}) + "\n", encoding="utf-8")

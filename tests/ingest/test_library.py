@@ -160,6 +160,19 @@ def test_a_file_named_twice_is_one_document(tmp_path, sample_path, store):
     assert [(r.doc_id, r.status) for r in results] == [("hejing-shebao-2025", "added")]
 
 
+def test_one_file_copied_into_two_folders_is_one_document(tmp_path, sample_path, store):
+    """data/samples and ../shared/corpus both hold the sample: two copies were two documents of one
+    unit and year, and every question about it was asked back (which one?)."""
+    for folder in ("samples", "corpus"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(sample_path, tmp_path / folder / "hejing-shebao-2025.txt")
+    results = ingest_paths([str(tmp_path / "samples"), str(tmp_path / "corpus")], store)
+    assert [(r.doc_id, r.status) for r in results] == [("hejing-shebao-2025", "added"),
+                                                       ("hejing-shebao-2025", "unchanged")]
+    assert "内容相同" in results[1].warnings[0]
+    assert [d.doc_id for d in store.documents()] == ["hejing-shebao-2025"]
+
+
 def test_a_new_version_of_the_same_file_replaces_it(tmp_path, sample_path, store):
     a = _unit_copy(sample_path, tmp_path / "单位A", "和静县甲单位")
     ingest_paths([str(a)], store)
