@@ -8,7 +8,11 @@ from app.answer.catalog import Catalog, catalog_for
 from app.answer.compose import cite_cell
 from app.answer.contract import Answer, Value, round_half_up
 from app.answer.figures import fmt, item_figure
+from app.answer.coverage import check
+from app.answer.figures import Result
 from app.answer.linking import link_items, qualify
+from app.answer.plan import Plan
+from app.answer.reading import reading_line, reading_of
 from app.answer.text import escape_markdown
 from index.store import DocumentInfo, Store
 
@@ -50,18 +54,27 @@ def across_units(question: str, q: str, docs: list[DocumentInfo], store: Store) 
     return Answer(question, "answered", text, values, citations, None, verified, notes, doc="", chart=chart)
 
 
-def across_years(question: str, q: str, this: DocumentInfo, other: DocumentInfo, store: Store) -> Answer | None:
-    """``q``: the normalised question."""
+def across_years(question: str, q: str, this: DocumentInfo, other: DocumentInfo, store: Store,
+                 mentions: tuple[str, ...] = ()) -> Answer | None:
+    """``q``: the normalised question, ``mentions``: the words that named the unit. None when the
+    item is not found in both years, or its reading does not account for the question's words (the
+    question then goes the usual way: one document, the coverage check, a clarification)."""
+    text = q
+    for w in mentions:
+        text = text.replace(w, " ", 1)
     cat_a, cat_b = catalog_for(store.load(this.doc_id)), catalog_for(store.load(other.doc_id))
-    item_a, item_b = _item_in(cat_a, q), _item_in(cat_b, q)
+    item_a, item_b = _item_in(cat_a, text), _item_in(cat_b, text)
     if item_a is None or item_b is None:
         return None
     a = item_figure(cat_a, item_a, unit=COMMON_UNIT)
     b = item_figure(cat_b, item_b, unit=COMMON_UNIT)
+    read = Result(Plan("yoy", this.doc_id, (item_a,), text=text), figures=[a], cited_cells=list(a.cells))
+    if not check(text, read, cat_a, mentions).ok:
+        return None                     # 省检察院的公务接待费（三公口径）is not the 检察 row
     change = a.value - b.value
     direction = "增加" if change >= 0 else "减少"
     pct = round_half_up(abs(change) / b.value * 100) if b.value else None
-    text = (f"{this.year}年{escape_markdown(a.label)} {fmt(a.value, a.unit)} {a.unit}，{other.year}年 {fmt(b.value, b.unit)} {b.unit}，"
+    said = (f"{this.year}年{escape_markdown(a.label)} {fmt(a.value, a.unit)} {a.unit}，{other.year}年 {fmt(b.value, b.unit)} {b.unit}，"
             f"{direction} **{fmt(abs(change), a.unit)} {a.unit}**" + (f"，{'增长' if change >= 0 else '下降'} **{pct}%**。" if pct is not None else "。"))
     values = [Value(f"{this.year}年{a.label}", a.value, a.unit), Value(f"{other.year}年{b.label}", b.value, b.unit),
               Value(f"比{other.year}年{direction}", abs(change), a.unit)]
@@ -70,8 +83,10 @@ def across_years(question: str, q: str, this: DocumentInfo, other: DocumentInfo,
     calc = f"{fmt(a.value, a.unit)} − {fmt(b.value, b.unit)} = {fmt(change, a.unit)} {a.unit}"
     verified = all((f.cells[0].row, f.cells[0].column) in c.doc.table(f.cells[0].table).verified
                    for c, f in ((cat_a, a), (cat_b, b)))
-    return Answer(question, "answered", text, values, [cite_cell(cat_a, a.cells[0]), cite_cell(cat_b, b.cells[0])],
-                  calc, verified, [], doc=this.doc_id)
+    reading = reading_of(read, cat_a)
+    return Answer(question, "answered", f"{reading_line(reading, cat_a.doc.scope)}\n\n{said}",
+                  values, [cite_cell(cat_a, a.cells[0]), cite_cell(cat_b, b.cells[0])],
+                  calc, verified, [], doc=this.doc_id, reading=reading)
 
 
 __all__ = ["across_units", "across_years"]

@@ -197,7 +197,7 @@ def runs(text: str, vocab: list[str], op: str, extra_words=()) -> list[str]:
     return [w for w in CJK.findall(rest) if len(w) >= MIN_WORD]
 
 
-RESTATED = re.compile(r"([\u4e00-\u9fff]{2,12})(?:这一项|这项|这个科目)?[（(]([^（）()]{2,30})[)）]")
+RESTATED = re.compile(r"([\u4e00-\u9fff]{2,12})(?:这一项|这项|这个科目)?[（(]((?:[^（）()]|[（(][^（）()]{1,6}[)）]){2,30})[)）]")
 
 
 def _mark_restated(text: str, mask: list[bool]) -> None:

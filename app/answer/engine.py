@@ -61,6 +61,15 @@ def _topic(text: str) -> str:
     return re.sub(r"^\s*(?:那么|那|还有|另外|再问|再看)|[呢吗？?。]+\s*$", "", text).strip()
 
 
+WITHIN = re.compile(r"^\s*(?:那么|那)?\s*(?:这其中|其中|这里面|里面|这当中|当中)(?:的)?")
+ASKING = re.compile(r"(?:是|有|为|共|一共|总共|合计)?(?:多少|几何)(?:钱|元|万元)?\s*$")
+
+
+def _subject(topic: str) -> str:
+    """The last question's subject: its topic without the asking words (三公经费是多少 → 三公经费)."""
+    return ASKING.sub("", topic).strip() or topic
+
+
 class LazySearch:
     """The hybrid index, opened on first use (loading the embedder costs start-up time otherwise)."""
 
@@ -130,13 +139,15 @@ class Engine:
         info = next(d for d in docs if d.doc_id == scope.doc_id)
         other = other_year_doc(q, info, docs)
         if other is not None:
-            compared = across_years(question, q, info, other, self.store)
+            compared = across_years(question, q, info, other, self.store, scope.mentions)
             if compared is not None:
                 return compared
         cat = catalog_for(self.store.load(info.doc_id))
         text = _without(q, scope.mentions)        # "江苏省人民检察院的培训费": 检察 is no item here
         if conv.context.topic and _bare(text):    # "江苏省检察院2019年的呢？": the last question, asked here
             text = conv.context.topic
+        elif conv.context.topic and not scope.mentions and WITHIN.match(text):
+            text = f"{_subject(conv.context.topic)}中{WITHIN.sub('', text, count=1)}"   # "其中公务接待费呢？"
         ctx = self._context(conv.context, info.doc_id, cat, new_unit=bool(scope.mentions))
         plans = make_plans(text, cat, ctx, self.search)
         results = [judge(self._run(p, cat), cat, scope.mentions) for p in plans]

@@ -251,9 +251,9 @@ def _fact(plan: Plan, cat: Catalog, res: Result) -> None:
             units = us
             break
     context = [item.label for item in plan.items]
-    ranked = ranked_facts(cat, q + " " + " ".join(context), context, units)
+    ranked = _as_asked(ranked_facts(cat, q + " " + " ".join(context), context, units), q)
     if (not ranked or ranked[0][0] < MIN_FACT_SCORE) and units is None:
-        ranked = ranked_facts(cat, q, context, ("万元", "元"))
+        ranked = _as_asked(ranked_facts(cat, q, context, ("万元", "元")), q)
     if not ranked or ranked[0][0] < MIN_FACT_SCORE:
         raise NotAnswerable("文档中没有找到这方面的说明。")
     top_score, fact = ranked[0]
@@ -268,6 +268,17 @@ def _fact(plan: Plan, cat: Catalog, res: Result) -> None:
     res.figures = [Figure(fact_label(fact, cat.doc.org), fact.value, fact.unit, sections=(fact.section,))]
     res.cited_sections = [fact.section]
     res.quote = fact.sentence
+
+
+CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|上升|降低|增减|变化|变动|持平|比上年|较上年|上年|相比|多了|少了")
+
+
+def _as_asked(ranked: list[tuple[float, Fact]], words: str) -> list[tuple[float, Fact]]:
+    """Without a word of change in the question, a figure stated as a change ("…预算总计各增加
+    2432.93万元") does not answer it: the total stated before it does."""
+    if CHANGE_WORDS.search(words):
+        return ranked
+    return [(sc, f) for sc, f in ranked if not CHANGE_WORDS.search(f.before[-8:])]
 
 
 CLOSE = 0.85            # a second statement scoring this close to the best is as likely an answer

@@ -128,9 +128,12 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
     if n_items >= 2 and OP_PATTERNS["sum"].search(q) and \
             re.search(r"[和与及加跟同、]|以及", q):    # "基本支出中的公用经费合计": one cell, not a sum
         return "sum", extra
-    if n_items >= 2:
+    if n_items >= 2 and LIST_MARK.search(q):
         return "multi", extra
-    return "lookup", extra
+    return "lookup", extra      # "基本支出，只算财政拨款的话": the second name narrows the first
+
+
+LIST_MARK = re.compile(r"[和与及跟同、/]|以及|分别|各自|各是|各为|各多少|还有|都是|[，,；;].{0,12}(?:呢|分别|各)")
 
 
 PEOPLE = r"多少人|几人|人数|人有多少|人员有多少|几名|多少名"

@@ -69,6 +69,13 @@ def _judge(result: Result, cat: Catalog, mentions: tuple[str, ...]) -> Result:
             if fits:
                 return _answer_or_offer(result, cat, fits, text)
         return result
+    labels = list(dict.fromkeys(i.label.split("·")[0] for i in plan.items))
+    if plan.op == "lookup" and len(labels) >= 2:     # 财政拨款基本支出中的公务接待费: one cell, not three
+        fits = fitting_cells(text, cat, extra)
+        if fits:
+            return _answer_or_offer(result, cat, fits, text)
+        return _not_read(result, f"问题中的{'、'.join(f'“{w}”' for w in labels)}是分别问，还是问其中一项的一部分？",
+                         [f"{'和'.join(labels)}分别是多少？"])
     quoted = _quoted_figures(text)
     if quoted and not quoted & {_yuan(f.value, f.unit) for f in result.figures}:
         return _not_read(result, "问题中给出的数字与我读出的数不一致。", _as_options(result, cat))
@@ -156,7 +163,7 @@ def fitting_cells(text: str, cat: Catalog, extra=()) -> list[CellRef]:
                 if row.values[c] is None and not _empty_counts(t, r):
                     continue
                 ref = CellRef(t.id, r, c)
-                vocab = cell_vocabulary(cat, ref)
+                vocab = cell_vocabulary(cat, ref) + [cat.doc.org]
                 left = runs(text, vocab, "lookup", extra)
                 if any(named_in(cat, w) for w in left) or any(without_filler(w) for w in left):
                     continue
@@ -271,6 +278,10 @@ def _one_figure_or_clarify(result: Result, cat: Catalog, text: str) -> Result:
     if len({r.table for r in top}) == 1:         # rows of one table: the one the question qualifies least
         fit = {r: _fit(text, cat, r) for r in top}
         top = [r for r in top if fit[r] == max(fit.values())]
+    # a table named for a source of funds (财政拨款收支预算总表) narrows what the question did not
+    plain = [r for r in top if not any(w in cat.doc.table(r.table).title and w not in text for w in FUND_SOURCES)]
+    if plain and len(plain) < len(top) and len({amount(cat, r) for r in plain}) == 1:
+        top = plain
     if len({amount(cat, r) for r in top}) == 1:
         if amount(cat, top[0]) == amount(cat, primary):
             return result

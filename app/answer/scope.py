@@ -29,12 +29,12 @@ PLACE = re.compile(r"^(?:中国共产党|中共)?(?:[\u4e00-\u9fff]{1,7}?(?:省|
 # The end of a unit's name: what a department, an office or a unit is called.
 UNIT_END = re.compile(r"(?:人民政府办公室|政府办公室|办公厅|办公室|委员会|常委会|人民检察院|检察院|人民法院|法院|街道办事处|"
                       r"办事处|街道|中心|工作部|宣传部|组织部|统战部|局|厅|委|办|院|研究所|事务所|管理所|管理站|大队|支队|"
-                      r"纪念馆|图书馆|博物馆|政府(?![采性集购投债补])|学校|医院|公司|集团|镇|乡)")
+                      r"纪念馆|图书馆|博物馆|政府(?![采性集购投债补])|学校|医院|公司|集团|镇|乡|政协|人大(?!代表))")
 PLACE_PART = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:省|自治区|市|自治州|州|地区|盟|县|区|旗)")
 UNIT_END_AT = re.compile(UNIT_END.pattern + "$")
 UNIT_END_ANYWHERE = re.compile("(?=(" + UNIT_END.pattern + "))")
 STOP = re.compile(r"[的是与及、，,。？?！!：:；;（）()“”\"\s了个几多少吗呢]|\d")
-LEAD = re.compile(r"请问|问一下|问问|查询|查一下|查|看看|了解|告诉我|说说|关于|对于|回到|再看|那么|另外|还有|其中|以及|"
+LEAD = re.compile(r"为啥|为什么|为何|怎么|咋|请问|问一下|问问|查询|查一下|查|看看|了解|告诉我|说说|关于|对于|回到|再看|那么|另外|还有|其中|以及|"
                   r"纳入|属于|包括|隶属|所属|除了|除|占|比|跟|和|及|同|在|看|那|年度|年|里|中|较|对|给|把|向|从|让|问|"
                   r"底|末|至|截至|截止|是|为")
 LEVELS = "省市区县州旗镇乡"
@@ -272,7 +272,7 @@ def same_unit(a: DocumentInfo, b: DocumentInfo) -> bool:
     return key_a == key_b
 
 
-SAME_YEAR = re.compile(r"同一年|同年|那一年|这一年|当年|同一年度|that year|same year")
+SAME_YEAR = re.compile(r"同一年|同年|那一年|那年|这一年|当年|同一年度|that year|same year")
 
 
 def resolve_scope(q: str, docs: list[DocumentInfo], picked: str | None = None, last: str | None = None,
@@ -291,7 +291,8 @@ def resolve_scope(q: str, docs: list[DocumentInfo], picked: str | None = None, l
     if unknown and not named:
         name = escape_markdown(q[unknown[0][0]:unknown[0][1]])
         units = "、".join(dict.fromkeys(escape_markdown(d.org) for d in docs if d.org))
-        return Scope(None, "refused", f"已导入的文档中没有“{name}”的预算；已导入的单位有：{units}。")
+        return Scope(None, "refused", f"已导入的文档中没有“{name}”的预算；已导入的单位有：{units}。",
+                     mentions=(q[unknown[0][0]:unknown[0][1]],))     # not the topic of a later "…呢？"
     preferred = by_id.get(picked or "") or by_id.get(last or "")
     if named:                                   # the unit, under every spelling of its name (中共/中国共产党 …)
         units = [d for _, _, ds in named for d in ds]
@@ -310,6 +311,12 @@ def resolve_scope(q: str, docs: list[DocumentInfo], picked: str | None = None, l
             pool = by_year
         elif preferred is not None and preferred in pool:
             pool = [preferred]          # the plan says that year is not in the document
+        elif pool:                      # 江苏省政协办公厅2019年… with 2017 and 2018 loaded: no guess
+            units = "、".join(dict.fromkeys(escape_markdown(d.org or d.doc_id) for d in pool)) if named else ""
+            held = "、".join(f"{y}年" for y in sorted({d.year for d in pool if d.year}))
+            asked = "、".join(f"{y}年" for y in sorted(years))
+            return Scope(None, "refused", f"没有导入{units}{asked}的预算文档（已导入的是{held}的），"
+                                          f"文档中没有的内容，我不作推测。", mentions=mentions)
     if len(pool) == 1:
         return Scope(pool[0].doc_id, mentions=mentions)
     if preferred is not None and preferred in pool:

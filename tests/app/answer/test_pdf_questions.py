@@ -92,15 +92,17 @@ def test_unscoped_question_asks_which_document(many):
     assert "上海市普陀区人民政府办公室2025年部门预算：公务用车运行费是多少" in a.options
 
 
-@pytest.mark.parametrize("doc,tables", [("putuo-zhengfuban-2025", ("表9", "表8")),
-                                        ("jiangsu-jianchayuan-2019", ("表9", "表6"))])
-def test_one_name_two_figures_is_asked_back(many, doc, tables):
+@pytest.mark.parametrize("doc,tables,value", [("putuo-zhengfuban-2025", ("表9", "表8"), D("28.50")),
+                                              ("jiangsu-jianchayuan-2019", ("表9", "表6"), D("101.26"))])
+def test_one_name_two_figures_answers_the_unqualified_table(many, doc, tables, value):
     """公务接待费 of the 三公 table (all of the unit's funds) and of the 经济分类 table of 基本支出
-    differ; nothing in the question says which: both are offered, neither is stated."""
+    (a table named for a source of funds: 一般公共预算, 财政拨款) differ; the question names no fund,
+    so the whole figure is answered and the narrower one is named in the notes."""
     a = many.ask("公务接待费是多少？", doc=doc)
-    assert a.status == "clarify" and not a.values and len(a.options) == 2
-    titles = {t.id: t.title for t in many.store.load(doc).tables}
-    assert all(re.sub(r"^\d{4}年", "", titles[t]) in " ".join(a.options) for t in tables)
+    assert a.status == "answered" and a.values[0].value == value and a.citations[0].table == tables[0]
+    assert any(tables[1] in n for n in a.notes)
+    narrowed = many.ask(f"{'一般公共预算' if doc.startswith('putuo') else '财政拨款'}基本支出中的公务接待费是多少？", doc=doc)
+    assert narrowed.status == "answered" and narrowed.citations[0].table == tables[1]
 
 
 def test_named_unit_is_answered_from_it(many):
@@ -132,6 +134,28 @@ def test_a_unit_named_in_short_is_found(many, question, doc, value):
 def test_a_unit_not_ingested_is_refused_not_guessed(many):
     a = many.ask("和静县教育局的公务接待费是多少？")
     assert a.status == "refused" and "和静县教育局" in a.answer and not a.values
+
+
+def test_a_conversation_moves_between_units_and_each_answer_cites_its_own(many):
+    """Unit A, unit B, a follow-up (keeps B), a unit that is not loaded (refused, B kept), the sample."""
+    from app.answer.engine import Conversation
+    chat = Conversation()
+    turns = [
+        ("万里街道2024年三公经费是多少？", "putuo-wanli-2024", D("47.91")),
+        ("那江苏省人民检察院呢？", "jiangsu-jianchayuan-2019", D("418.26")),
+        ("其中公务接待费呢？", "jiangsu-jianchayuan-2019", D("101.26")),
+        ("江苏省财政厅的公务接待费是多少？", None, None),
+        ("那会议费是多少？", "jiangsu-jianchayuan-2019", D("158.44")),
+        ("和静县社会保险中心的公务用车运行费是多少？", "hejing-shebao-2025", D("2.14")),
+    ]
+    for question, doc, value in turns:
+        a = many.ask(question, conversation=chat)
+        if doc is None:
+            assert a.status == "refused" and not a.values and "江苏省财政厅" in a.answer, question
+            continue
+        assert a.status == "answered" and a.values[0].value == value, (question, a.answer)
+        assert {c.doc for c in a.citations} == {doc} and a.reading.doc == doc, question
+        assert a.answer.splitlines()[0].startswith("【"), question        # the reading comes first
 
 
 # Questions written without reading the engine (eval/questions/pdf-fresh*.jsonl), and the ones it still
