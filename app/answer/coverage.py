@@ -253,7 +253,8 @@ def check(text: str, result: Result, cat: Catalog, extra_words=()) -> Coverage:
     vocab = reading_vocabulary(cat, result)
     left = runs(text, vocab, op, extra_words)
     named = tuple(lab for w in left for lab in named_in(cat, w))
-    named += tuple(lab for lab in _pieced(text, cat, vocab, op, extra_words) if lab not in named)
+    if not (result.quote or result.cited_sections):       # a narrative sentence words things its own way
+        named += tuple(lab for lab in _pieced(text, cat, vocab, op, extra_words) if lab not in named)
     unknown = tuple(u for w in left for u in without_filler(w))
     missing = tuple(sorted(o for o in ops_named(text) if o != op and op not in _answers(o)))
     return Coverage(unknown, named, missing)

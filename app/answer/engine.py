@@ -23,6 +23,7 @@ from app.answer.history import unit_history
 from app.answer.normalize import normalise_question
 from app.answer.plan import Context, Plan, guard, make_plans
 from app.answer.reading import judge
+from app.answer.vocabulary import ops_named
 from app.answer.scope import (
     YEAR,
     other_year_doc,
@@ -61,6 +62,7 @@ def _topic(text: str) -> str:
     return re.sub(r"^\s*(?:那么|那|还有|另外|再问|再看)|[呢吗？?。]+\s*$", "", text).strip()
 
 
+OF_SOMETHING = ("per_person", "per_month", "share", "yoy", "why", "prior")
 WITHIN = re.compile(r"^\s*(?:那么|那)?\s*(?:这其中|其中|这里面|里面|这当中|当中)(?:的)?")
 ASKING = re.compile(r"(?:是|有|为|共|一共|总共|合计)?(?:多少|几何)(?:钱|元|万元)?\s*$")
 
@@ -150,6 +152,10 @@ class Engine:
             text = f"{_subject(conv.context.topic)}中{WITHIN.sub('', text, count=1)}"   # "其中公务接待费呢？"
         ctx = self._context(conv.context, info.doc_id, cat, new_unit=bool(scope.mentions))
         plans = make_plans(text, cat, ctx, self.search)
+        if conv.context.topic and not scope.mentions and all(not p.items for p in plans) \
+                and set(ops_named(text)) & set(OF_SOMETHING):
+            # "按在编人数算，人均多少？" after "公用经费是多少": the operation applies to the last subject
+            plans = make_plans(f"{_subject(conv.context.topic)}，{text}", cat, ctx, self.search)
         results = [judge(self._run(p, cat), cat, scope.mentions) for p in plans]
         model_notes, model_options = [], []
         if (self.llm_planner is not None and plans[0].status == "answered"

@@ -31,6 +31,7 @@ from app.answer.narrative import (
     _why,
     _yoy,
     best_fact,
+    fact_label,
     headcount,
 )
 from app.answer.plan import Plan
@@ -219,6 +220,9 @@ def _compare(plan: Plan, cat: Catalog, res: Result) -> None:
     _diff(plan, cat, res)
 
 
+ROW_TOTALS = ("合计", "总计", "小计", "金额合计", "预算数合计")
+
+
 def _share(plan: Plan, cat: Catalog, res: Result) -> None:
     items = _need_items(plan)
     q = plan.text or plan.words
@@ -241,6 +245,8 @@ def _share(plan: Plan, cat: Catalog, res: Result) -> None:
         if total is not None:              # "占收入的百分之几": of the 收支总表's 收入总计
             den_ref = total.refs[0]
             num_ref = next((r for r in items[0].refs if r.table == den_ref.table), num_ref)
+        elif parent < 0 and num_ref.column > 0 and t.columns[0].split("/")[-1] in ROW_TOTALS:
+            den_ref = CellRef(t.id, num_ref.row, 0)     # "基本支出占百分之几": of its row's 合计
         elif parent < 0:
             raise NotAnswerable("没有说明占哪一项的比例。")
         else:
@@ -267,21 +273,52 @@ def _share(plan: Plan, cat: Catalog, res: Result) -> None:
 
 
 def _per_person(plan: Plan, cat: Catalog, res: Result) -> None:
-    item = _need_items(plan)[0]
-    base = item_figure(cat, item)
-    people = headcount(cat, plan.headcount)
+    q = plan.text or plan.words
+    if plan.items:
+        item = _need_items(plan)[0]
+        base, amount, cells, sections = item_figure(cat, item), cat.value(item.refs[0]), None, []
+    else:                            # "人均人员经费" where 人员经费 is stated only in the narrative
+        stated = best_fact(cat, HEADCOUNT_WORDS.sub(" ", q), [], ("万元", "元"))
+        if stated is None:
+            raise NotAnswerable("文档中没有找到这方面的说明。")
+        base = Figure(fact_label(stated, cat.doc.org), stated.value, stated.unit, sections=(stated.section,))
+        amount, cells, sections = stated.value, (), [stated.section]
+        res.quote = stated.sentence
+    people = _quoted_headcount(cat, q) or _named_headcount(cat, q)
+    counted = fact_label(people, cat.doc.org) if people is not None else f"{plan.headcount}人数"
+    people = people or headcount(cat, plan.headcount)
     if people is None or people.value == 0:
         raise NotAnswerable(f"文档中没有{plan.headcount}人数，无法计算人均。")
-    per = cat.value(item.refs[0]) / people.value / (12 if plan.monthly else 1)
+    per = amount / people.value / (12 if plan.monthly else 1)
     v, unit = convert(per, base.unit, plan.unit)
-    res.figures = [base, Figure(f"{plan.headcount}人数", people.value, people.unit, sections=(people.section,)),
+    res.figures = [base, Figure(counted, people.value, people.unit, sections=(people.section,)),
                    Figure(f"人均{'每月' if plan.monthly else ''}{base.label}", rounded(v, unit), unit, base.cells,
                           (people.section,))]
     res.cited_cells = list(base.cells)
-    res.cited_sections = [people.section]
+    res.cited_sections = sections + [people.section]
     months = " ÷ 12 个月" if plan.monthly else ""
     res.calculation = (f"{fmt(base.value, base.unit)} {base.unit} ÷ {fmt(people.value, people.unit)} {people.unit}"
                        f"{months} = {fmt(v, unit)} {unit}/人" + ("/月" if plan.monthly else ""))
+
+
+HEADCOUNT_WORDS = re.compile(r"\d+\s*[人名]|按(?:照)?.{0,10}?(?:算|计算)|人均|平均每个?|每个|每人|编制|摊到的?|"
+                             r"大概|大约|是多少|多少|万元|元")
+
+
+def _quoted_headcount(cat: Catalog, q: str):
+    """"编制496人，按编制算人均…": the head count the question quotes, when the document states it
+    (the figure comes from the document, cited; a number only the question gives is not used)."""
+    for n in re.findall(r"(\d+)\s*(?:人|名)", q):
+        fact = next((f for f in cat.facts if f.unit in ("人", "名") and f.value == Decimal(n)), None)
+        if fact is not None:
+            return fact
+    return None
+
+
+def _named_headcount(cat: Catalog, q: str):
+    """"按实际在编在职人数算": the head count the question names, in the document's words."""
+    m = re.search(r"按(?:照)?([\u4e00-\u9fff]{2,10}?)(?:人数|人员数|编制数|人头)?(?:算|计算|来算|平均)", q)
+    return best_fact(cat, m.group(1) + "人数", [], ("人", "名")) if m else None
 
 
 def _per_month(plan: Plan, cat: Catalog, res: Result) -> None:

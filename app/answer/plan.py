@@ -181,7 +181,7 @@ def plan_part(q: str, catalog: Catalog, ctx: Context, first: bool, search=None) 
     items = join_concepts(items, catalog, text)
     n_linked = len(items)
     items = qualify(items, catalog, text)
-    if op == "multi":                # "一般公共预算基本支出经济分类预算表中的公务接待费": one cell in that table
+    if op == "multi" or (op == "lookup" and len(items) >= 2):   # "一般公共预算基本支出经济分类预算表中的公务接待费"
         items = in_container(items, catalog, text, need=1)
     elif op in ("diff", "compare", "share", "sum"):
         items = in_container(items, catalog, text)
@@ -189,7 +189,7 @@ def plan_part(q: str, catalog: Catalog, ctx: Context, first: bool, search=None) 
         items = in_container(items, catalog, text, need=1)
     if op in ("diff", "compare"):
         items = one_row_two_tables(items, catalog)
-    if op == "multi" and len(items) == 1 < n_linked:
+    if op in ("multi", "lookup") and len(items) == 1 < n_linked:
         op = "lookup"                  # a name and its code, or a row and its column: one cell
     if op in SCOPED_OPS or (op in ("diff", "compare", "share") and any(i.kind == "title" for i in items)):
         scoped = scope_items(items, catalog)
@@ -215,7 +215,8 @@ def plan_part(q: str, catalog: Catalog, ctx: Context, first: bool, search=None) 
     if op in ("lookup", "count", "multi") and fact_like and not _table_unit_question(rest, items) \
             and not (items and items[0].kind == "search") and not (op == "count" and items):
         op = "fact"
-    if op in ("per_person", "per_month") and not items:
+    if op in ("per_person", "per_month") and not items and \
+            not (op == "per_person" and re.search(r"经费|支出|费用|工资", rest) and not re.search(r"标准|补助|补贴", rest)):
         op = "fact"                    # "补助标准是每人每月多少钱": a stated standard, not a division
     return Plan(op, doc.doc_id, tuple(items), unit=unit, words=words, inherited=inherited,
                 text=text, notes=notes, **extra)

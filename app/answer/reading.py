@@ -70,7 +70,9 @@ def _judge(result: Result, cat: Catalog, mentions: tuple[str, ...]) -> Result:
                 return _answer_or_offer(result, cat, fits, text)
         return result
     labels = list(dict.fromkeys(i.label.split("·")[0] for i in plan.items))
-    if plan.op == "lookup" and len(labels) >= 2:     # 财政拨款基本支出中的公务接待费: one cell, not three
+    rows = [{(r.table, r.row) for r in i.refs} for i in plan.items if i.kind not in ("table", "title")]
+    if plan.op == "lookup" and len(labels) >= 2 and len(rows) >= 2 and not set.intersection(*rows):   # 财政拨款基本支出中的公务接待费:
+        # one cell, not three (a project named by its title and its document number is one row)
         fits = fitting_cells(text, cat, extra)
         if fits:
             return _answer_or_offer(result, cat, fits, text)
@@ -279,8 +281,12 @@ def _one_figure_or_clarify(result: Result, cat: Catalog, text: str) -> Result:
         fit = {r: _fit(text, cat, r) for r in top}
         top = [r for r in top if fit[r] == max(fit.values())]
     # a table named for a source of funds (财政拨款收支预算总表) narrows what the question did not
-    plain = [r for r in top if not any(w in cat.doc.table(r.table).title and w not in text for w in FUND_SOURCES)]
-    if plain and len(plain) < len(top) and len({amount(cat, r) for r in plain}) == 1:
+    # a table named for a source of funds (财政拨款收支预算总表) narrows the whole-budget table's figure,
+    # which the question did not (but 一般公共预算 itself, or 三公 beside 基本支出, stay asked back)
+    funds = any(w in item.label for w in FUND_SOURCES)
+    plain = [r for r in top if cat.doc.table(r.table).role in OVERALL_ROLES and
+             not any(w in cat.doc.table(r.table).title and w not in text for w in FUND_SOURCES)]
+    if not funds and plain and len(plain) < len(top) and len({amount(cat, r) for r in plain}) == 1:
         top = plain
     if len({amount(cat, r) for r in top}) == 1:
         if amount(cat, top[0]) == amount(cat, primary):
@@ -291,7 +297,6 @@ def _one_figure_or_clarify(result: Result, cat: Catalog, text: str) -> Result:
         return res
     role = cat.doc.table(primary.table).role
     rivals = [r for r in top if amount(cat, r) != amount(cat, primary)]
-    funds = any(w in item.label for w in FUND_SOURCES)   # 一般公共预算: no table is its home
     if primary in top and role in OVERALL_ROLES and not funds and \
             all(cat.doc.table(r.table).role not in OVERALL_ROLES for r in rivals):
         return result                    # 项目支出: the whole budget's figure, the narrower ones in notes
