@@ -67,6 +67,27 @@ WITHIN = re.compile(r"^\s*(?:那么|那)?\s*(?:这其中|其中|这里面|里面
 ASKING = re.compile(r"(?:是|有|为|共|一共|总共|合计)?(?:多少|几何)(?:钱|元|万元)?\s*$")
 
 
+PART_OF = re.compile(r"^\s*(?:那么|那)?\s*(?:只算|只看|光算|光看|单看|单算)?\s*([\u4e00-\u9fff]{2,12}?)"
+                     r"(?:里|中|里面|当中)的?(?:部分|那部分)?呢[？?]?\s*$")
+YEAR_WORDS = re.compile(r"比上年|较上年|比去年|与上年相比|同比")
+
+
+def _remember(conv, doc_id: str, items, op: str, topic: str) -> None:
+    """What a follow-up in this conversation inherits: the document, its items, operation and topic."""
+    conv.doc_id = doc_id
+    conv.recent = tuple(d for d in conv.recent if d != doc_id)[-9:] + (doc_id,)
+    conv.context = Context(doc_id, items, op, topic)
+
+
+REFER = re.compile(r"这一项|这项|该项|此项|这个项目|这笔钱|这笔支出|这笔")
+
+
+def _subject_item(items) -> str:
+    """The name a "这项" refers to: the last question's row (not the table or column it was in)."""
+    named = [i for i in items if i.kind not in ("table", "title", "column")] or list(items)
+    return named[0].label.split("·")[0]
+
+
 def _subject(topic: str) -> str:
     """The last question's subject: its topic without the asking words (三公经费是多少 → 三公经费)."""
     return ASKING.sub("", topic).strip() or topic
@@ -137,17 +158,26 @@ class Engine:
         if scope.status != "answered":
             if not _bare(_without(q, scope.mentions)):      # a later "…的呢？" asks this again
                 conv.context = replace(conv.context, items=(), topic=_topic(_without(q, scope.mentions)))
+            units = {d.unit_key for d in docs if d.doc_id in scope.candidates}
+            if scope.status == "clarify" and scope.mentions and len(units) == 1:
+                # "那省政协办公厅呢？" asked back for the year: the unit is the conversation's now
+                conv.doc_id = max((d for d in docs if d.doc_id in scope.candidates), key=lambda d: d.year).doc_id
             return self._scope_answer(question, q, scope, docs)
         info = next(d for d in docs if d.doc_id == scope.doc_id)
         other = other_year_doc(q, info, docs)
         if other is not None:
             compared = across_years(question, q, info, other, self.store, scope.mentions)
             if compared is not None:
+                _remember(conv, info.doc_id, (), "yoy", _topic(_without(q, scope.mentions)))
                 return compared
         cat = catalog_for(self.store.load(info.doc_id))
         text = _without(q, scope.mentions)        # "江苏省人民检察院的培训费": 检察 is no item here
         if conv.context.topic and _bare(text):    # "江苏省检察院2019年的呢？": the last question, asked here
             text = conv.context.topic
+        elif conv.context.items and REFER.search(text):     # "那2017年基本支出里这项是多少？"
+            text = REFER.sub(_subject_item(conv.context.items), text, count=1)
+        elif conv.context.topic and not scope.mentions and PART_OF.match(text):    # "只算基本支出里的呢？"
+            text = f"{PART_OF.match(text).group(1)}中的{_subject(conv.context.topic)}"
         elif conv.context.topic and not scope.mentions and WITHIN.match(text):
             text = f"{_subject(conv.context.topic)}中{WITHIN.sub('', text, count=1)}"   # "其中公务接待费呢？"
         ctx = self._context(conv.context, info.doc_id, cat, new_unit=bool(scope.mentions))
@@ -166,6 +196,8 @@ class Engine:
                 plans = reading.plans
                 results = [judge(self._run(p, cat), cat, scope.mentions) for p in plans]
         answer = compose(question, results, cat)
+        if answer.status != "answered" and any(p.op == "yoy" for p in plans):
+            answer = self._last_year_loaded(question, text, plans, info, docs) or answer   # 比上年: two documents
         if model_options and answer.status != "answered":     # the model's reading, offered as a question
             from app.answer.llm import model_clarify
             answer = model_clarify(question, info.doc_id, model_options)
@@ -173,11 +205,20 @@ class Engine:
         if self.llm_planner is not None and answer.status == "answered" and self.llm_planner.phrase_enabled:
             answer = self.llm_planner.phrase(answer)
         last = next((p for p in reversed(plans) if p.items), None)
-        conv.doc_id = info.doc_id
-        conv.recent = tuple(d for d in conv.recent if d != info.doc_id)[-9:] + (info.doc_id,)
-        conv.context = Context(info.doc_id, last.items if last else (), last.op if last else plans[-1].op,
-                               _topic(" ".join(p.text for p in plans)))
+        own = any(p.items and p.items != ctx.items for p in plans)     # "为啥增这么多" keeps the subject
+        topic = _topic(" ".join(p.text for p in plans)) if own or not conv.context.topic else conv.context.topic
+        _remember(conv, info.doc_id, last.items if last else (), last.op if last else plans[-1].op, topic)
         return answer
+
+    def _last_year_loaded(self, question: str, text: str, plans, info: DocumentInfo, docs) -> Answer | None:
+        """"比上年多了多少" that the document's narrative does not state: the unit's document of the
+        year before, when it is loaded, gives the other figure (each cited to its own document)."""
+        prev = next((d for d in docs if d.unit_key == info.unit_key and d.year == info.year - 1
+                     and d.kind == info.kind), None)
+        items = next((p.items for p in plans if p.items), ())
+        if prev is None or not items:
+            return None
+        return across_years(question, f"{_subject_item(items)}{YEAR_WORDS.sub('', text)}", info, prev, self.store)
 
     def _labels(self, docs: list[DocumentInfo]) -> frozenset[str]:
         """Row and item names of the loaded documents (a 科目 named 法院 is no unit)."""

@@ -133,7 +133,7 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
     return "lookup", extra      # "基本支出，只算财政拨款的话": the second name narrows the first
 
 
-LIST_MARK = re.compile(r"[和与及跟同、/]|以及|分别|各自|各是|各为|各多少|还有|都是|[，,；;].{0,12}(?:呢|分别|各)")
+LIST_MARK = re.compile(r"[和与及跟同、/+＋]|以及|分别|各自|各是|各为|各多少|还有|都是|[，,；;].{0,12}(?:呢|分别|各)")
 
 
 PEOPLE = r"多少人|几人|人数|人有多少|人员有多少|几名|多少名"
@@ -237,7 +237,7 @@ def _table_unit_question(q: str, items: list[Item]) -> bool:
 
 
 FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|再问|再看|回到|and\b|what about)|呢[？?]?$|^(比上年|较上年|上年|去年|同比|占比|"
-                       r"原因|为什么|人均|每月|多少元|换算|以元|以万元)")
+                       r"原因|为什么|为啥|为何|怎么|咋|少了|多了|增加|减少|增长|下降|人均|每月|多少元|换算|以元|以万元)")
 
 
 def _is_follow_up(q: str) -> bool:

@@ -324,6 +324,9 @@ def resolve_scope(q: str, docs: list[DocumentInfo], picked: str | None = None, l
     earlier = [d for d in reversed(recent) if d in {p.doc_id for p in pool}]
     if named and not years and earlier:
         return Scope(earlier[0], mentions=mentions)    # "再看江苏高院，…": the year asked about before
+    same_year = [d for d in pool if last in by_id and d.year == by_id[last].year]
+    if named and not years and len(same_year) == 1:
+        return Scope(same_year[0].doc_id, mentions=mentions)   # "那省检察院呢？": the conversation's year
     return Scope(None, "clarify", "请问您问的是哪一份文档？", tuple(d.doc_id for d in pool), mentions)
 
 
