@@ -205,8 +205,9 @@ class Engine:
         if self.llm_planner is not None and answer.status == "answered" and self.llm_planner.phrase_enabled:
             answer = self.llm_planner.phrase(answer)
         last = next((p for p in reversed(plans) if p.items), None)
-        own = any(p.items and p.items != ctx.items for p in plans)     # "为啥增这么多" keeps the subject
-        topic = _topic(" ".join(p.text for p in plans)) if own or not conv.context.topic else conv.context.topic
+        own = any(p.items and p.items != ctx.items for p in plans)
+        keep = not own and bool(set(ops_named(text)) & set(OF_SOMETHING))   # "为啥增这么多" keeps the subject
+        topic = conv.context.topic if keep and conv.context.topic else _topic(" ".join(p.text for p in plans))
         _remember(conv, info.doc_id, last.items if last else (), last.op if last else plans[-1].op, topic)
         return answer
 

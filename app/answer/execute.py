@@ -220,6 +220,7 @@ def _compare(plan: Plan, cat: Catalog, res: Result) -> None:
     _diff(plan, cat, res)
 
 
+WHOLE_NAMED = re.compile(r"占(?!了?(?:百分之|多少|几|比例|比重|份额))(?:了)?[\u4e00-\u9fff]{2,}")   # 占基本支出的…
 ROW_TOTALS = ("合计", "总计", "小计", "金额合计", "预算数合计")
 
 
@@ -245,7 +246,8 @@ def _share(plan: Plan, cat: Catalog, res: Result) -> None:
         if total is not None:              # "占收入的百分之几": of the 收支总表's 收入总计
             den_ref = total.refs[0]
             num_ref = next((r for r in items[0].refs if r.table == den_ref.table), num_ref)
-        elif parent < 0 and num_ref.column > 0 and t.columns[0].split("/")[-1] in ROW_TOTALS:
+        elif parent < 0 and num_ref.column > 0 and t.columns[0].split("/")[-1] in ROW_TOTALS \
+                and not WHOLE_NAMED.search(q):
             den_ref = CellRef(t.id, num_ref.row, 0)     # "基本支出占百分之几": of its row's 合计
         elif parent < 0:
             raise NotAnswerable("没有说明占哪一项的比例。")
