@@ -69,7 +69,7 @@ ASKING = re.compile(r"(?:是|有|为|共|一共|总共|合计)?(?:多少|几何)
 
 PART_OF = re.compile(r"^\s*(?:那么|那)?\s*(?:只算|只看|光算|光看|单看|单算)?\s*([\u4e00-\u9fff]{2,12}?)"
                      r"(?:里|中|里面|当中)的?(?:部分|那部分)?呢[？?]?\s*$")
-YEAR_WORDS = re.compile(r"比上年|较上年|比去年|与上年相比|同比")
+YEAR_WORDS = re.compile(r"比上年|较上年|比去年|较去年|比上一年|与上年相比|同比")
 
 
 def _remember(conv, doc_id: str, items, op: str, topic: str) -> None:
@@ -196,8 +196,10 @@ class Engine:
                 plans = reading.plans
                 results = [judge(self._run(p, cat), cat, scope.mentions) for p in plans]
         answer = compose(question, results, cat)
-        if answer.status != "answered" and any(p.op == "yoy" for p in plans):
-            answer = self._last_year_loaded(question, text, plans, info, docs) or answer   # 比上年: two documents
+        if answer.status != "answered" and any(p.op == "yoy" for p in plans) and not _bare(text) \
+                and YEAR_WORDS.search(text):       # "比上年多了多少": two documents
+            inherited = all(p.items == ctx.items for p in plans if p.items)
+            answer = self._last_year_loaded(question, text, plans if inherited else (), info, docs) or answer
         if model_options and answer.status != "answered":     # the model's reading, offered as a question
             from app.answer.llm import model_clarify
             answer = model_clarify(question, info.doc_id, model_options)
@@ -216,10 +218,11 @@ class Engine:
         year before, when it is loaded, gives the other figure (each cited to its own document)."""
         prev = next((d for d in docs if d.unit_key == info.unit_key and d.year == info.year - 1
                      and d.kind == info.kind), None)
-        items = next((p.items for p in plans if p.items), ())
-        if prev is None or not items:
+        if prev is None:
             return None
-        return across_years(question, f"{_subject_item(items)}{YEAR_WORDS.sub('', text)}", info, prev, self.store)
+        items = next((p.items for p in plans if p.items), ())        # the last question's subject, asked again
+        asked = f"{_subject_item(items)}{YEAR_WORDS.sub('', text)}" if items else text
+        return across_years(question, asked, info, prev, self.store)
 
     def _labels(self, docs: list[DocumentInfo]) -> frozenset[str]:
         """Row and item names of the loaded documents (a 科目 named 法院 is no unit)."""
