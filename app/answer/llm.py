@@ -26,6 +26,7 @@ every figure in it is one of the answer's values, else the template text stays.
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import time
@@ -68,6 +69,40 @@ SYSTEM_PROMPT = """你把预算问题里说的项目对应到候选表格单元�
 例：同样的候选。问题：差旅费是多少？ 输出 {"ids": []}"""
 
 RETRY_PROMPT = "这个回答不能用：{error}。请改正，只输出 JSON。"
+
+# Who wants to know that the model is about to be asked (the web page's pending message says so):
+# set by the caller inside the thread that runs the engine (app/web/service.py); called once a question.
+LISTENER: contextvars.ContextVar = contextvars.ContextVar("budgetqa_llm_listener", default=None)
+
+# What an answer's notes say about the model, for a mark on the page (app/web/render.py); the first
+# that applies: its reading answered, its reading offered as a question, it did not answer in time,
+# it could not be reached or failed, it was asked and its reading not used. No mark: it was not asked.
+MODEL_PARTS = (
+    ("used", (MODEL_NOTE,)),
+    ("offered", ("候选问法由语言模型提出",)),
+    ("slow", ("语言模型在时限内没有回答",)),
+    ("unavailable", ("语言模型服务连不上", "语言模型出错")),
+    ("declined", ("语言模型的解读", "语言模型也没有")),
+)
+
+
+def model_part(notes) -> str:
+    """'used' | 'offered' | 'slow' | 'unavailable' | 'declined', or '' when the notes say the model was
+    not asked (or none is configured)."""
+    for part, words in MODEL_PARTS:
+        if any(w in str(n) for n in notes for w in words):
+            return part
+    return ""
+
+
+def _announce() -> None:
+    listener = LISTENER.get()
+    if listener is not None:
+        try:
+            listener()
+        except Exception:            # the page's business; the question goes on
+            pass
+
 
 PHRASE_PROMPT = """把下面的预算问答改写得更自然、简洁，用中文。不得增加、删除或改动任何数字和单位。
 原答案：{answer}
@@ -199,6 +234,7 @@ class LLMPlanner:
         messages = [("system", SYSTEM_PROMPT),
                     ("human", candidate_prompt(question, out.candidates, cat, base.op, fixed=bool(forced)))]
         deadline = start + self.timeout
+        _announce()
         try:
             for attempt in (1, 2):
                 reply = self._ask(messages, deadline, **self.call_kwargs)
@@ -238,6 +274,7 @@ class LLMPlanner:
         """The model's wording, if it keeps every figure of the answer and adds none."""
         if not self.phrase_enabled:
             return answer
+        _announce()
         try:
             text = self._ask(PHRASE_PROMPT.format(answer=answer.answer), time.monotonic() + self.timeout).strip()
         except Exception:

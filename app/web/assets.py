@@ -44,6 +44,16 @@ footer { display: none !important; }
 .msg.bot .bubble { background: var(--bq-soft); color: var(--bq-text); border: 1px solid var(--bq-line); width: 100%; }
 .msg.notice .bubble, .msg.limit .bubble { background: var(--bq-warn-bg); color: var(--bq-warn-text); border-color: transparent; }
 .msg.pending .bubble { color: var(--bq-muted); }
+.msg .model-status { font-size: .85rem; margin: .2rem 0 0; }
+.msg .model-status.asking { color: var(--bq-text); font-weight: 600; }
+.msg .model-status .dot { display: inline-block; width: .6em; height: .6em; margin-right: .4em; border-radius: 50%;
+  background: var(--bq-accent); animation: bq-pulse 1.2s ease-in-out infinite; }
+.msg .model-mark { display: inline-block; font-size: .8rem; margin: .1rem 0 .4rem; padding: .05rem .5rem;
+  border-radius: 999px; border: 1px solid var(--bq-line); background: var(--bq-bg); color: var(--bq-muted); }
+.msg .model-mark.used, .msg .model-mark.offered { border-color: var(--bq-accent); color: var(--bq-accent); }
+.msg .model-mark.used::before, .msg .model-mark.offered::before { content: "✦ "; }
+.msg .caveat { font-size: .85rem; margin: .3rem 0; padding: .3rem .5rem; border-radius: 6px;
+  background: var(--bq-warn-bg); color: var(--bq-warn-text); }
 .msg-note { display: block; font-size: .8rem; color: var(--bq-muted); }
 .msg p { margin: .2rem 0; }
 .msg .scope { font-size: .85rem; color: var(--bq-muted); margin: 0 0 .2rem; }
@@ -94,6 +104,19 @@ button.ask:hover, button.ask:focus-visible { background: var(--bq-accent-bg); }
 #question-row { align-items: flex-end; }
 #counter .count { font-size: .8rem; color: var(--bq-muted); margin: 0; }
 #counter .count.over { color: var(--bq-err); font-weight: 700; }
+
+/* what could not be read of the loaded documents */
+#doc-status .doc-status { display: flex; flex-direction: column; gap: .4rem; color: var(--bq-text); }
+#doc-status .doc-unread { font-size: .88rem; padding: .4rem .7rem; border-radius: 8px; border: 1px solid var(--bq-line);
+  background: var(--bq-soft); }
+#doc-status .doc-unread.warn { background: var(--bq-warn-bg); color: var(--bq-warn-text); border-color: transparent; }
+#doc-status .doc-name { font-weight: 600; margin: 0; }
+#doc-status .unread-lead { margin: .1rem 0; }
+#doc-status ul { margin: .1rem 0; padding-left: 1.2rem; }
+#doc-status .where { color: inherit; opacity: .85; font-size: .82rem; }
+#doc-status details summary { cursor: pointer; }
+#doc-status .unread-notes summary { color: var(--bq-muted); font-size: .85rem; }
+#doc-status .doc-unread.warn .unread-notes summary { color: inherit; }
 
 /* the evidence panel */
 #evidence .ev-panel { color: var(--bq-text); }

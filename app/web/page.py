@@ -12,6 +12,7 @@ Question and document text is escaped wherever it goes: it is shown, never rende
 click handlers defined inside ``create_app``.)
 """
 import logging
+import threading
 from dataclasses import dataclass, field
 
 from app.answer.contract import Answer, Citation
@@ -35,6 +36,7 @@ from app.web.render import (
 )
 from app.web.service import EngineService
 from app.web.staff import staff_tabs
+from app.web.unread import doc_status_html, unread_of
 from ingest.errors import BudgetQAError
 
 log = logging.getLogger(__name__)
@@ -70,9 +72,27 @@ class ChatHandlers:
     def __init__(self, service: EngineService):
         import gradio as gr
         self.service, self.gr = service, gr
+        self._unread: dict = {}              # (doc id, content hash) → Unread
 
     def docs(self) -> dict:
         return {d.doc_id: d for d in self.service.documents()}
+
+    def unread(self, docs: dict) -> dict:
+        """doc id → what could not be read of it (app/web/unread.py), each document loaded once."""
+        out = {}
+        for doc_id, info in docs.items():
+            key = (doc_id, info.sha256)
+            if key not in self._unread:
+                try:
+                    self._unread[key] = unread_of(self.service.load(doc_id))
+                except BudgetQAError:
+                    continue
+            out[doc_id] = self._unread[key]
+        return out
+
+    @property
+    def model_seconds(self):
+        return getattr(self.service, "model_seconds", None)
 
     # ── asking ───────────────────────────────────────────────────────────────────────────────────
     def submit(self, question, session):
@@ -103,19 +123,46 @@ class ChatHandlers:
             return
         info = self.docs().get(doc) if doc else None
         note = f"（{doc_label(info)}）" if info is not None else ""
-        session.messages += [user_html(question, note), pending_html()]
+        session.messages += [user_html(question, note), pending_html(self.model_seconds)]
         session.pending = (question, doc)
 
-    def answer(self, session):
-        """Answer the pending question: → log, evidence, chart, session."""
+    def answer_live(self, session):
+        """The page's answer handler: ``answer``, and meanwhile, once the language model is being asked,
+        the pending bubble says so (a generator: gradio shows each value yielded)."""
+        if self.model_seconds is None or session is None or session.pending is None:
+            yield self.answer(session)
+            return
+        asked, done = threading.Event(), {}
+
+        def run():
+            try:
+                done["out"] = self.answer(session, asked.set)
+            except BaseException as e:      # handed to gradio as the plain handler would raise it
+                done["error"] = e
+        worker = threading.Thread(target=run, name="budgetqa-page-answer", daemon=True)
+        worker.start()
+        while worker.is_alive() and not asked.wait(0.2):
+            pass
+        if worker.is_alive() and session.messages and "pending" in session.messages[-1]:
+            pending = session.messages[:-1] + [pending_html(self.model_seconds, asking=True)]
+            yield log_html(pending), self.gr.update(), self.gr.update(), session
+        worker.join()
+        if "error" in done:
+            raise done["error"]
+        yield done["out"]
+
+    def answer(self, session, on_model=None):
+        """Answer the pending question: → log, evidence, chart, session. ``on_model``: called when the
+        language model is about to be asked."""
         gr = self.gr
         if session is None or session.pending is None:
             return gr.update(), gr.update(), gr.update(), session
         question, doc = session.pending
         session.pending = None
         doc = doc or session.doc or None
+        extra = {"on_model": on_model} if on_model is not None else {}
         try:
-            answer = self.service.ask(question, doc=doc, conversation=session.conv)
+            answer = self.service.ask(question, doc=doc, conversation=session.conv, **extra)
         except BudgetQAError as e:
             answer = Answer(question, "refused", f"无法回答：{e}")
         except Exception:                 # a bug, not the user's mistake: logged, and said calmly
@@ -126,7 +173,7 @@ class ChatHandlers:
         session.citations += list(answer.citations)
         order = [base + i for i in cite_order(answer, docs)]
         session.groups.append(order)
-        html = answer_html(answer, base, docs)
+        html = answer_html(answer, base, docs, self.unread(docs))
         if session.messages and "pending" in session.messages[-1]:
             session.messages[-1] = html
         else:
@@ -181,12 +228,16 @@ class ChatHandlers:
         return log_html([]), EMPTY_EVIDENCE, self.gr.update(value="", visible=False), ChatSession(), ""
 
     def load(self, session):
-        """On page load: the picker (several documents) and examples from the loaded documents."""
+        """On page load: the picker (several documents), what of them could not be read, and examples
+        from the loaded documents."""
         docs = self.service.documents()
         choices = [(AUTO_LABEL, AUTO)] + [(doc_label(d), d.doc_id) for d in docs]
         current = session.doc if session is not None and session.doc else AUTO
         picker = self.gr.update(choices=choices, value=current, visible=len(docs) > 1)
-        return picker, examples_html(example_questions(self.service))
+        unread = self.unread({d.doc_id: d for d in docs})
+        status = doc_status_html([(doc_label(d), unread[d.doc_id]) for d in docs if d.doc_id in unread],
+                                 named=True)
+        return picker, self.gr.update(value=status, visible=bool(status)), examples_html(example_questions(self.service))
 
     def status(self):
         """→ the page head with the index status, and whether to keep polling it."""
@@ -244,6 +295,7 @@ def create_app(service: EngineService):
         with gr.Tab("问答", elem_id="tab-chat"):
             picker = gr.Dropdown(label="文档", choices=[(AUTO_LABEL, AUTO)], value=AUTO, visible=False,
                                  interactive=True, elem_id="doc-picker")
+            doc_status = gr.HTML("", elem_id="doc-status", visible=False)
             with gr.Row(equal_height=False):
                 with gr.Column(scale=6, min_width=330):
                     chat = gr.HTML(log_html([]), js_on_load=CHAT_JS, elem_id="chat-log")
@@ -261,7 +313,7 @@ def create_app(service: EngineService):
                     evidence = gr.HTML(EMPTY_EVIDENCE, js_on_load=EVIDENCE_JS, elem_id="evidence")
         staff_tabs(service.engine.store)
 
-        answer = dict(fn=h_.answer, inputs=[session], outputs=[chat, evidence, chart, session],
+        answer = dict(fn=h_.answer_live, inputs=[session], outputs=[chat, evidence, chart, session],
                       show_progress="hidden", concurrency_limit=4)
         typed = dict(fn=h_.submit, inputs=[box, session], outputs=[box, chat, session], show_progress="hidden",
                      queue=False)
@@ -274,7 +326,7 @@ def create_app(service: EngineService):
         box.change(None, [box], [counter], js=COUNTER_JS % MAX_QUESTION, show_progress="hidden")
         picker.input(h_.pick, [picker, session], [chat, session], show_progress="hidden")
         clear_btn.click(h_.clear, None, [chat, evidence, chart, session, box], show_progress="hidden")
-        blocks.load(h_.load, [session], [picker, examples], show_progress="hidden")
+        blocks.load(h_.load, [session], [picker, doc_status, examples], show_progress="hidden")
         blocks.load(h_.status, None, [status, timer], show_progress="hidden", queue=False)
         timer.tick(h_.status, None, [status, timer], show_progress="hidden", queue=False)
     return blocks

@@ -258,8 +258,39 @@ def notice_html(text: str, kind: str = "notice") -> str:
     return f"<div class='msg bot {kind}'><div class='bubble'><p>{h(text)}</p></div></div>"
 
 
-def pending_html() -> str:
-    return "<div class='msg bot pending'><div class='bubble'><p>正在查找…</p></div></div>"
+def pending_html(model_seconds: float | None = None, asking: bool = False) -> str:
+    """The bubble while an answer is pending. With a language model configured (``model_seconds``, the
+    most it may take) it says from the start that the model may be asked, and, once it is (``asking``),
+    that it is being asked now."""
+    if model_seconds is None:
+        text = "<p>正在查找…</p>"
+    elif asking:
+        text = (f"<p>正在查找…</p><p class='model-status asking' role='status'><span class='dot'></span>"
+                f"正在请教语言模型（最长 {model_seconds:g} 秒）：它只帮助理解问题，数字仍取自表格</p>")
+    else:
+        text = (f"<p>正在查找…</p><p class='model-status' role='status'>按规则查表；规则查不到时，"
+                f"将请教语言模型（最长 {model_seconds:g} 秒）</p>")
+    return f"<div class='msg bot pending'><div class='bubble'>{text}</div></div>"
+
+
+MODEL_MARKS = {     # app.answer.llm.model_part → the mark on the answer (display only: no figure comes from it)
+    "used": "语言模型协助理解了问题；数字均取自表格",
+    "offered": "以下问法由语言模型提出，尚未回答",
+    "declined": "已请教语言模型，但未采用它的解读；仅按规则回答",
+    "slow": "语言模型未在时限内回答；仅按规则回答",
+    "unavailable": "语言模型不可用；仅按规则回答",
+}
+
+
+def model_mark_html(a: Answer) -> str:
+    """A small mark when the answer's notes say the model was asked, unavailable or too slow."""
+    from app.answer.llm import model_part
+    part = model_part(a.notes)
+    if part == "used" and a.status != "answered":
+        part = "declined"
+    if not part:
+        return ""
+    return f"<p class='model-mark {part}'>{h(MODEL_MARKS[part])}</p>"
 
 
 def _notes(a: Answer, docs: dict) -> list[str]:
@@ -299,8 +330,12 @@ def clarify_options(a: Answer, docs: dict) -> list[tuple[str, str, str]]:
     return out
 
 
-def answer_html(a: Answer, base: int, docs: dict) -> str:
-    """One answer as a chat message; its citations are numbered from ``base`` in the conversation."""
+def answer_html(a: Answer, base: int, docs: dict, unread: dict | None = None) -> str:
+    """One answer as a chat message; its citations are numbered from ``base`` in the conversation.
+    ``unread``: doc id → ``app.web.unread.Unread``, for a caveat on answers about a document with parts
+    not read."""
+    from app.web.unread import caveat_html
+    marks = model_mark_html(a) + (caveat_html(a, unread) if unread else "")
     text = markdown_html(yuan_in_text(without_ids(a.answer, docs)))
     if a.status == "clarify":
         options = clarify_options(a, docs)
@@ -308,11 +343,11 @@ def answer_html(a: Answer, base: int, docs: dict) -> str:
             text = markdown_html(without_ids(a.answer.split("\n")[0], docs))
         buttons = "".join(f"<button type='button' class='ask' data-ask='{h(q)}' data-doc='{h(d)}'>{h(label)}</button>"
                           for label, q, d in options)
-        return (f"<div class='msg bot clarify'><div class='bubble'><div class='text'>{text}</div>"
+        return (f"<div class='msg bot clarify'><div class='bubble'>{marks}<div class='text'>{text}</div>"
                 f"<div class='options'>{buttons}</div></div></div>")
     if a.status != "answered":
         return f"<div class='msg bot refused'><div class='bubble'><div class='text'>{text}</div>" \
-               f"{details_html(a, base, docs)}</div></div>"
+               f"{marks}{details_html(a, base, docs)}</div></div>"
     scope = scope_line(a, docs)
     head = f"<p class='scope'>{h(scope)}</p>" if scope else ""
     lines = breakdown(a, docs)
@@ -335,9 +370,9 @@ def answer_html(a: Answer, base: int, docs: dict) -> str:
     body = f"<div class='text'>{shown}</div>" if shown else ""
     if lines is not None:           # a listing: its first clause leads into the table
         return (f"<div class='msg bot answer'><div class='bubble'>{head}{body}<div class='figs'>{figures}</div>"
-                f"{read}{chips}{details_html(a, base, docs, folded)}</div></div>")
+                f"{read}{marks}{chips}{details_html(a, base, docs, folded)}</div></div>")
     return (f"<div class='msg bot answer'><div class='bubble'>{head}<div class='figs'>{figures}</div>{read}"
-            f"{body}{chips}{details_html(a, base, docs, folded)}</div></div>")
+            f"{marks}{body}{chips}{details_html(a, base, docs, folded)}</div></div>")
 
 
 def log_html(messages: list[str]) -> str:

@@ -154,12 +154,16 @@ class EngineService:
     # ── reads ────────────────────────────────────────────────────────────────────────────────────
 
     def ask(self, question: str, doc: str | None = None, conversation: Conversation | None = None,
-            history: list[str] = ()) -> Answer:
+            history: list[str] = (), on_model: Callable[[], None] | None = None) -> Answer:
+        """``on_model`` is called when the language model is about to be asked (the page says so)."""
         conversation = conversation if conversation is not None else Conversation()
         engine = self.current()
         history = recent_history(history)
 
         def answer() -> Answer:
+            if on_model is not None:         # in the thread that runs the engine (a context of its own)
+                from app.answer.llm import LISTENER
+                LISTENER.set(on_model)
             with self._serial or nullcontext():
                 for earlier in history:      # stateless clients send earlier questions to restore context
                     engine.ask(earlier, doc=doc, conversation=conversation)
@@ -171,6 +175,14 @@ class EngineService:
             return over_budget(question, self.answer_seconds)
         except sqlite3.Error as e:
             raise StoreUnavailable(engine.store.path, e) from e
+
+    @property
+    def model_seconds(self) -> float | None:
+        """The most a question may wait for the language model, or None when none is configured."""
+        planner = self.engine.llm_planner
+        if planner is None:
+            return None
+        return min(float(getattr(planner, "timeout", self.answer_seconds)), float(self.answer_seconds))
 
     def documents(self):
         engine = self.current()

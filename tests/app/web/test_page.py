@@ -90,7 +90,7 @@ def test_clear_starts_a_new_conversation(h):
 
 
 def test_load_gives_the_picker_and_examples_from_the_documents(h):
-    picker, examples = h.load(ChatSession())
+    picker, _, examples = h.load(ChatSession())
     assert picker["choices"][0] == ("自动（按问题中的单位）", AUTO) and picker["visible"] is False
     questions = re.findall(r"data-ask='([^']+)'", examples)
     assert 3 <= len(questions) <= 6 and "公务用车运行费是多少？" in questions
