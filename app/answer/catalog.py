@@ -37,8 +37,8 @@ TABLE_CONCEPTS: dict[str, tuple[tuple[tuple[str, ...], str, str | None], ...]] =
 
 # A 决算's totals: what was actually spent is the 支出决算表's 合计 (the 收支总表's 总计 adds 年末结转和结余).
 FINAL_CONCEPTS: dict[str, tuple[tuple[tuple[str, ...], str, str | None], ...]] = {
-    "expenditure": ((("本年支出合计", "支出合计", "总支出", "实际支出", "支出决算", "决算支出", "全部支出"), "", None),),
-    "income": ((("本年收入合计", "收入合计", "总收入", "收入决算", "决算收入", "全部收入"), "", None),),
+    "expenditure": ((("本年支出合计", "支出合计", "总支出", "实际支出", "决算支出", "全部支出"), "", None),),
+    "income": ((("本年收入合计", "收入合计", "总收入", "决算收入", "全部收入"), "", None),),
     "overview": ((("收支总计", "收入支出总计", "收入总计"), "收入", None), (("支出总计",), "支出", None)),
     "fiscal_overview": ((("财政拨款收支总计", "财政拨款收入支出总计"), "收入", None),),
     "gpb_expenditure": ((("一般公共预算财政拨款支出", "一般公共预算支出", "一般公共预算拨款支出"), "", None),),
@@ -233,6 +233,8 @@ def build_catalog(doc: BudgetDocument) -> Catalog:
             bare = re.sub(r"[（(]小计[)）]$", "", row.name)
             if bare != row.name:
                 add(bare, ref, "row", 200 + base)
+            if row.group and row.name == f"{row.group}合计":        # 人员经费合计: the 人员经费 half's total
+                add(row.group, ref, "row", 200 + base)
             if row.code:
                 add(row.code, ref, "code", 200 + base)
             if row.project:

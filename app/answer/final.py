@@ -53,10 +53,25 @@ def _dec(s: str | None) -> Decimal | None:
     return Decimal(s.replace(",", "")) if s else None
 
 
-def executions(doc: BudgetDocument) -> list[Execution]:
-    out = []
+def _blocks(doc: BudgetDocument) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Consecutive paragraphs under one heading, joined (a PDF breaks "…行政运行（项）" and "。主要用于：…" into
+    two), with where each paragraph starts: (text, [(offset, section index)])."""
+    out: list[tuple[str, list[tuple[int, int]]]] = []
+    last = None
     for k, sec in enumerate(doc.sections):
         text = re.sub(r"\s", "", sec.text)
+        if out and sec.path == last:
+            joined, starts = out[-1]
+            out[-1] = (joined + text, starts + [(len(joined), k)])
+        else:
+            out.append((text, [(0, k)]))
+        last = sec.path
+    return out
+
+
+def executions(doc: BudgetDocument) -> list[Execution]:
+    out = []
+    for text, starts in _blocks(doc):
         matches = [m for m in STATEMENT.finditer(text) if m.group(1) or m.group(2)]
         for n, m in enumerate(matches):
             before = text[matches[n - 1].end() if n else 0:m.start()]
@@ -69,10 +84,12 @@ def executions(doc: BudgetDocument) -> list[Execution]:
             if not item:
                 continue
             after = text[m.end():matches[n + 1].start() if n + 1 < len(matches) else len(text)]
+            after = re.split(r"\d+[、.．](?=[^\d])", after)[0]         # up to the next numbered item
             r = REASON.search(after)
             reason = (r.group(1) or r.group(2)) if r else ""
+            section = max(k for off, k in starts if off <= m.start())
             out.append(Execution(item, _dec(m.group(1)), _dec(m.group(2)), _dec(m.group(3)), _dec(m.group(4)),
-                                 reason, text[max(0, m.start() - len(item) - 40):m.end() + len(reason) + 12], k))
+                                 reason, text[max(0, m.start() - len(item) - 40):m.end() + len(reason) + 12], section))
     return out
 
 
@@ -100,7 +117,7 @@ def _sangong_cells(cat: Catalog) -> dict[str, dict[str, CellRef | None]]:
     out: dict[str, dict[str, CellRef | None]] = {}
     for c, col in enumerate(t.columns):
         parts = col.split("/")
-        if parts[0] not in ("预算数", "决算数"):
+        if len(parts) < 2 or parts[0] not in ("预算数", "决算数"):
             continue
         leaf = parts[-1] if parts[-1] not in ("合计", "小计") else (parts[-2] if len(parts) > 2 else "“三公”经费")
         out.setdefault(leaf, {})[parts[0]] = CellRef(t.id, rows[0], c) if rows else None
