@@ -41,8 +41,9 @@ FINAL_CONCEPTS: dict[str, tuple[tuple[tuple[str, ...], str, str | None], ...]] =
     "income": ((("本年收入合计", "收入合计", "总收入", "决算收入", "全部收入"), "", None),),
     "overview": ((("收支总计", "收入支出总计", "收入总计"), "收入", None), (("支出总计",), "支出", None)),
     "fiscal_overview": ((("财政拨款收支总计", "财政拨款收入支出总计"), "收入", None),),
-    "gpb_expenditure": ((("一般公共预算财政拨款支出", "一般公共预算支出", "一般公共预算拨款支出"), "", None),),
-    "gpb_basic": ((("一般公共预算财政拨款基本支出", "一般公共预算基本支出"), "", None),),
+    "gpb_expenditure": ((("一般公共预算财政拨款支出", "一般公共预算支出", "一般公共预算拨款支出"), "", None),
+                        (("一般公共预算财政拨款基本支出", "一般公共预算基本支出"), "", "基本支出"),
+                        (("一般公共预算财政拨款项目支出", "一般公共预算项目支出"), "", "项目支出")),
 }
 
 FACT_UNITS = ("元/月/人", "元/人/月", "万元", "亿元", "平方米", "台（套）", "元", "人", "名", "个", "辆", "%",
@@ -201,11 +202,15 @@ def build_catalog(doc: BudgetDocument) -> Catalog:
     concepts = {**TABLE_CONCEPTS, **FINAL_CONCEPTS} if doc.kind.startswith("决算") else TABLE_CONCEPTS
     for t in tables:
         base = _role_rank(t.role)
+        halves = len({row.group for row in t.rows} - {""}) > 1
         for labels, group, column in concepts.get(t.role, ()):
             r = total_row(t, group)
-            if r is not None:
+            if halves and not group:
+                continue              # two halves (人员经费 | 公用经费): no one row is the table's total
+            c = next((k for k, name in enumerate(t.columns) if column and name.split("/")[-1] == column), 0)
+            if r is not None and (column is None or c):
                 for label in labels:
-                    add(label, CellRef(t.id, r, 0), "table", base)
+                    add(label, CellRef(t.id, r, c), "table", base)
         r = total_row(t, "支出" if any(row.group for row in t.rows) else "")
         if r is not None:                                  # "上年结转结余情况明细表的合计"
             add(re.sub(r"^\d{4}年", "", t.title), CellRef(t.id, r, 0), "title", base)

@@ -18,7 +18,7 @@ from app.answer.catalog import catalog_for
 from app.answer.compose import compose
 from app.answer.contract import Answer
 from app.answer.execute import execute
-from app.answer.final import answer_final
+from app.answer.final import answer_final, final_year_words
 from app.answer.figures import Result
 from app.answer.history import unit_history
 from app.answer.normalize import normalise_question
@@ -138,6 +138,7 @@ class Engine:
         text = _without(q, scope.mentions)        # "江苏省人民检察院的培训费": 检察 is no item here
         if conv.context.topic and _bare(text):    # "江苏省检察院2019年的呢？": the last question, asked here
             text = conv.context.topic
+        text = final_year_words(text, cat.doc)
         final = answer_final(question, text, cat)     # 决算: 预算数 beside 决算数, 执行率, “三公” (final.py)
         if final is not None:
             conv.doc_id = info.doc_id

@@ -93,6 +93,15 @@ def executions(doc: BudgetDocument) -> list[Execution]:
     return out
 
 
+def final_year_words(text: str, doc: BudgetDocument) -> str:
+    """A 决算 is published the year after: "去年实际花了多少" asks for the document's own year (no
+    comparison asked)."""
+    if doc.kind == "决算" and doc.year and re.search(r"去年|上年", text) and re.search(FINAL_WORDS + r"|花了", text) \
+            and not re.search(r"比|较|相比|增|减|变化|变动|同比|持平", text):
+        return re.sub(r"去年|上年", f"{doc.year}年", text)
+    return text
+
+
 def aliases(item: str) -> tuple[str, ...]:
     """Names a question may use for a statement's item."""
     names = [item]

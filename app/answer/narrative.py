@@ -22,6 +22,7 @@ from app.answer.figures import (
 )
 from app.answer.linking import Item
 from app.answer.plan import Plan
+from app.answer.vocabulary import OP_PATTERNS
 
 HEADCOUNT_UNITS = ("人", "名")
 
