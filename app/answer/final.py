@@ -27,8 +27,9 @@ from ingest.model import BudgetDocument
 
 _N = r"(\d[\d,]*(?:\.\d+)?)"
 STATEMENT = re.compile(rf"(?:年初预算(?:数)?为\s*{_N}\s*万元[，,、]?\s*)?(?:全年预算(?:数)?为\s*{_N}\s*万元[，,、]?\s*)?"
-                       rf"(?:支出)?决算(?:数)?为\s*{_N}\s*万元(?:[，,]\s*完成(?:年初|全年)?预算(?:数)?的\s*{_N}\s*%)?")
+                       rf"(?:支出)?决算(?:数)?为\s*{_N}\s*万元(?:[，,]\s*完成(年初|全年)?预算(?:数)?的\s*{_N}\s*%)?")
 ITEM = re.compile(r"([^（）()，。、；：:\s\d]+?)[（(]项[)）]")
+COMPARED = re.compile(r"决算数?(小于|大于|低于|高于|超过|与)(?:全年|年初)?预算数?(基本持平|持平)?")
 REASON = re.compile(r"主要原因(?:是|为)?[：:]?\s*([^。]+)|(决算数?与(?:全年|年初)?预算数?(?:基本)?持平)")
 WHY = re.compile(r"原因|为什么|为何|为啥|怎么回事|没有?花完")
 DIFF = re.compile(r"相差|差额|差多少|差了多少|少了多少|多了多少|少花|多花|节约|节省|超支|超出|多出|少多少|多多少|之差")
@@ -44,6 +45,8 @@ class Execution:
     full: Decimal | None        # 全年预算数
     final: Decimal              # 决算数
     rate: Decimal | None        # the rate the statement gives (完成年初预算的 98.20%)
+    rate_base: str              # 年初 | 全年 | "" : which budget the stated rate says it is of
+    compared: str               # how the text compares them: 小于 | 大于 | 持平 | 基本持平 | ""
     reason: str
     sentence: str
     section: int
@@ -88,8 +91,10 @@ def executions(doc: BudgetDocument) -> list[Execution]:
             r = REASON.search(after)
             reason = (r.group(1) or r.group(2)) if r else ""
             section = max(k for off, k in starts if off <= m.start())
-            out.append(Execution(item, _dec(m.group(1)), _dec(m.group(2)), _dec(m.group(3)), _dec(m.group(4)),
-                                 reason, text[max(0, m.start() - len(item) - 40):m.end() + len(reason) + 12], section))
+            c = COMPARED.search(after)
+            compared = (c.group(2) or "持平" if c.group(1) == "与" else c.group(1)) if c else ""
+            out.append(Execution(item, _dec(m.group(1)), _dec(m.group(2)), _dec(m.group(3)), _dec(m.group(5)),
+                                 m.group(4) or "", compared, reason, text[max(0, m.start() - len(item) - 40):m.end() + len(reason) + 12], section))
     return out
 
 
