@@ -403,6 +403,24 @@ def _row_label(r: Row) -> str:
     return " ".join(x for x in (r.code, r.name) if x)
 
 
+# Items of the 决算 收支总表 printed one under the other; a label-only line is joined to the next as a
+# wrapped name, so two of them can arrive run together ("使用非财政拨款结余（含专用结余）年初结转和结余 49.14").
+TEMPLATE_ITEMS = ("使用非财政拨款结余（含专用结余）", "使用非财政拨款结余", "年初结转和结余", "结余分配", "年末结转和结余",
+                  "年初财政拨款结转和结余", "年末财政拨款结转和结余")
+
+
+def _split_run_together(rows: tuple[RawRow, ...]) -> list[RawRow]:
+    out = []
+    for r in rows:
+        name = re.sub(r"\s", "", r.name)
+        pair = next(((a, b) for a in TEMPLATE_ITEMS for b in TEMPLATE_ITEMS if name == a + b), None)
+        if pair and not r.code:
+            out += [replace(r, name=pair[0], numbers=(), xs=()), replace(r, name=pair[1])]
+        else:
+            out.append(r)
+    return out
+
+
 # ── entry point ──────────────────────────────────────────────────────────────────────────────────
 
 def build_table(raw: RawTable, hints: list[tuple[tuple[int, ...], Decimal]] = ()
@@ -410,6 +428,7 @@ def build_table(raw: RawTable, hints: list[tuple[tuple[int, ...], Decimal]] = ()
     """The table with its figures placed and its own identities checked; ``hints`` are column
     totals that other tables of the document fix (see ``ingest.verify.column_hints``). Returns the
     table, its findings (failing identities: the document's own) and its reading problems (ours)."""
+    raw = replace(raw, rows=tuple(_split_run_together(raw.rows)))
     side_by_side = len({r.group for r in raw.rows} - {""}) > 1
     max_figures = max((len(r.numbers) for r in raw.rows), default=0)
     if raw.columns and side_by_side and len(raw.columns) == 1:     # two halves with one column each
