@@ -29,6 +29,7 @@ from app.answer.scope import (
     other_year_doc,
     resolve_scope,
     romanised_names,
+    same_unit,
     wants_across_units,
 )
 from app.answer.text import escape_markdown
@@ -139,7 +140,10 @@ class Engine:
         if conv.context.topic and _bare(text):    # "江苏省检察院2019年的呢？": the last question, asked here
             text = conv.context.topic
         text = final_year_words(text, cat.doc)
-        final = answer_final(question, text, cat)     # 决算: 预算数 beside 决算数, 执行率, “三公” (final.py)
+        planned = next((d for d in docs if d.kind == "预算" and d.year == info.year and same_unit(d, info)), None) \
+            if info.kind == "决算" else None          # the same unit's 预算 of that year: 年初预算数 by cell
+        budget = catalog_for(self.store.load(planned.doc_id)) if planned is not None else None
+        final = answer_final(question, text, cat, budget)   # 决算: 预算数 beside 决算数, 执行率, “三公” (final.py)
         if final is not None:
             conv.doc_id = info.doc_id
             conv.recent = tuple(d for d in conv.recent if d != info.doc_id)[-9:] + (info.doc_id,)

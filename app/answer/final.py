@@ -191,8 +191,10 @@ def _match(text: str, names_of: dict[str, tuple[str, ...]]) -> list[str]:
     return out
 
 
-def answer_final(question: str, text: str, cat: Catalog) -> Answer | None:
-    """The answer to a 决算 question of this module's kind, or None (the general engine answers)."""
+def answer_final(question: str, text: str, cat: Catalog, budget: Catalog | None = None) -> Answer | None:
+    """The answer to a 决算 question of this module's kind, or None (the general engine answers).
+    ``budget``: the same unit's 预算 of the same year, when it is loaded (its cells are the 年初预算数 of
+    items the 决算's narrative does not state)."""
     doc = cat.doc
     if doc.kind != "决算" or any(int(y) != doc.year for y in YEAR.findall(text)):
         return None
@@ -210,6 +212,11 @@ def answer_final(question: str, text: str, cat: Catalog) -> Answer | None:
                         lambda: _sangong_answer(question, cat, sg_hit[0], sangong[sg_hit[0]], asked))
     if asked.op == "final":
         return None
+    if not st_hit and budget is not None and asked.op in ("budget", "rate", "diff"):
+        row_hit = _match(text, {k: (k,) for k in _rows(cat)})
+        if row_hit:
+            return _covered(question, text, cat, (row_hit[0],), asked,
+                            lambda: _across_answer(question, cat, budget, row_hit[0], asked))
     if not st_hit:
         return Answer(question, "refused", f"{doc.org}{doc.year}年决算的情况说明中没有找到这一项的预算数与决算数对比。",
                       doc=doc.doc_id, reading=Reading(doc.doc_id, doc.org, doc.year, doc.kind, op=asked.op))
@@ -367,3 +374,71 @@ def _budget_words(st: Execution) -> str:
     if st.full is not None:
         parts.append(f"全年预算为 {fmt(st.full, '万元')} 万元")
     return "，".join(parts)
+
+
+# ── across a unit's 预算 and 决算 of one year ────────────────────────────────────────────────────────
+
+TOTALS = {"一般公共预算财政拨款支出": "gpb_expenditure", "一般公共预算支出": "gpb_expenditure", "本年支出合计": "expenditure"}
+
+
+def _rows(cat: Catalog) -> dict[str, CellRef]:
+    """Items of the 一般公共预算 and 支出 tables by name (their 合计 column), and the tables' totals."""
+    out: dict[str, CellRef] = {}
+    for role in ("gpb_expenditure", "expenditure"):
+        for t in cat.doc.tables_by_role(role):
+            for i, r in enumerate(t.rows):
+                if r.level > 0 and r.name and r.values and r.values[0] is not None:
+                    out.setdefault(r.name, CellRef(t.id, i, 0))
+            total = next((i for i, r in enumerate(t.rows) if r.level == 0 and r.name in ("合计", "总计")), None)
+            for name, of in TOTALS.items():
+                if of == role and total is not None:
+                    out.setdefault(name, CellRef(t.id, total, 0))
+    return out
+
+
+def _same_row(budget: Catalog, final: Catalog, ref: CellRef) -> CellRef | None:
+    """The 预算's cell of the 决算's row: the same 科目编码 (else name) in the table of the same role."""
+    row = final.doc.table(ref.table).rows[ref.row]
+    role = final.doc.table(ref.table).role
+    for t in budget.doc.tables_by_role(role) or budget.doc.tables_by_role("expenditure"):
+        for i, r in enumerate(t.rows):
+            if (row.code and r.code == row.code) or (not row.code and r.name == row.name) or \
+                    (row.level == 0 and r.level == 0 and r.name in ("合计", "总计")):
+                return CellRef(t.id, i, 0)
+    return None
+
+
+def _across_answer(question: str, cat: Catalog, budget: Catalog, name: str, asked: _Asked) -> Answer:
+    doc = cat.doc
+    ref = _rows(cat)[name]
+    bref = _same_row(budget, cat, ref)
+    if bref is None:
+        return Answer(question, "refused", f"{budget.doc.org}{budget.doc.year}年预算中没有“{name}”这一项。",
+                      doc=doc.doc_id)
+    t, bt = doc.table(ref.table), budget.doc.table(bref.table)
+    to_wan = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
+    spent = cat.value(ref) * to_wan.get(t.unit, Decimal(1))
+    planned = budget.value(bref) * to_wan.get(bt.unit, Decimal(1))
+    cites = [_cite_cell(cat, ref), _cite_cell(budget, bref)]
+    reading = Reading(doc.doc_id, doc.org, doc.year, doc.kind, t.id, t.title, (name,), t.columns[0],
+                      {"rate": "share", "budget": "lookup"}.get(asked.op, asked.op))
+    head = (f"【{_head(cat)} · {t.id}《{escape_markdown(t.title)}》› {escape_markdown(name)}；年初预算数见"
+            f"{budget.doc.year}年预算 {bt.id}《{escape_markdown(bt.title)}》】")
+    verified = (ref.row, ref.column) in t.verified and (bref.row, bref.column) in bt.verified
+    if asked.op == "budget":
+        return Answer(question, "answered", f"{head}\n{escape_markdown(name)}年初预算数为 **{fmt(planned, '万元')} 万元**。",
+                      [Value(f"{name}年初预算数", round_half_up(planned), "万元")], cites, None, verified,
+                      doc=doc.doc_id, reading=reading)
+    if asked.op == "diff":
+        gap = planned - spent
+        calc = f"{fmt(planned, '万元')} − {fmt(spent, '万元')} = {fmt(gap, '万元')}"
+        return Answer(question, "answered", f"{head}\n{escape_markdown(name)}决算数比年初预算数{'少' if gap >= 0 else '多'} "
+                      f"**{fmt(abs(gap), '万元')} 万元**（{calc}）。", [Value(name, round_half_up(abs(gap)), "万元")],
+                      cites, calc, verified, doc=doc.doc_id, reading=reading)
+    if not planned:
+        return Answer(question, "refused", f"{head}\n{escape_markdown(name)}的年初预算数为 0，没有执行率。",
+                      citations=cites, doc=doc.doc_id, reading=reading)
+    rate = round_half_up(spent / planned * 100)
+    calc = f"{fmt(spent, '万元')} ÷ {fmt(planned, '万元')} = {rate}%"
+    return Answer(question, "answered", f"{head}\n{escape_markdown(name)}决算数占年初预算数的 **{rate}%**（{calc}）。",
+                  [Value(f"{name}执行率", rate, "%")], cites, calc, verified, doc=doc.doc_id, reading=reading)

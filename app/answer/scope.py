@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from app.answer.normalize import tidy_spaces
 from app.answer.text import escape_markdown
+from app.answer.vocabulary import FINAL_WORDS, FUND_NAMES, RATE_ASKED
 from index.store import DocumentInfo
 
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年|年度)?(?!\d)")
@@ -338,7 +339,12 @@ def _by_kind(q: str, pool: list[DocumentInfo]) -> list[DocumentInfo]:
         chosen = [d for d in pool if getattr(d, attr) == want]
         if chosen and len(chosen) < len(pool):
             pool = chosen
-    if "决算" not in q and "预算" in q:
+    plain = FUND_NAMES.sub(" ", q)            # 一般公共预算 names a fund, not the kind of document
+    if (re.search(FINAL_WORDS, plain) or RATE_ASKED.search(q)) and "决算" not in q:
+        final = [d for d in pool if d.kind == "决算"]      # 实际支出, 实际花了, 执行数: what a 决算 reports
+        if final and len(final) < len(pool):
+            pool = final
+    if "决算" not in q and "预算" in plain and not re.search(FINAL_WORDS + r"|执行率|完成", plain):
         budget = [d for d in pool if d.kind == "预算"]
         if budget and len(budget) < len(pool):
             pool = budget
