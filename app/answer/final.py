@@ -222,7 +222,10 @@ def answer_final(question: str, text: str, cat: Catalog, budget: Catalog | None 
                       doc=doc.doc_id, reading=Reading(doc.doc_id, doc.org, doc.year, doc.kind, op=asked.op))
     same = [i for i in st_hit if stmts[int(i)].item == stmts[int(st_hit[0])].item]
     st = stmts[int(same[0])]
-    return _covered(question, text, cat, aliases(st.item), asked, lambda: _statement_answer(question, cat, st, asked))
+    label, planned = _budget(st, asked.measure)
+    return _covered(question, text, cat, aliases(st.item), asked, lambda: side_by_side(
+        _statement_answer(question, cat, st, asked), st.item, label, planned or Decimal(0), st.final)
+        if asked.op != "why" and planned is not None else _statement_answer(question, cat, st, asked))
 
 
 def _covered(question: str, text: str, cat: Catalog, names, asked: _Asked, build) -> Answer:
@@ -357,6 +360,14 @@ def _statement_answer(question: str, cat: Catalog, st: Execution, asked: _Asked)
                   reading=reading)
 
 
+def side_by_side(answer: Answer, item: str, budget_label: str, budget: Decimal, final: Decimal) -> Answer:
+    """The item's 预算数 beside its 决算数, as a bar chart (the page draws it beside the answer)."""
+    if answer.status == "answered":
+        answer.chart = {"kind": "bar", "labels": [f"{item} {budget_label}", f"{item} 决算数"],
+                        "values": [float(budget), float(final)], "unit": "万元"}
+    return answer
+
+
 def _budget(st: Execution, measure: str) -> tuple[str, Decimal | None]:
     if measure == "全年":
         return "全年预算数", st.full
@@ -440,5 +451,6 @@ def _across_answer(question: str, cat: Catalog, budget: Catalog, name: str, aske
                       citations=cites, doc=doc.doc_id, reading=reading)
     rate = round_half_up(spent / planned * 100)
     calc = f"{fmt(spent, '万元')} ÷ {fmt(planned, '万元')} = {rate}%"
-    return Answer(question, "answered", f"{head}\n{escape_markdown(name)}决算数占年初预算数的 **{rate}%**（{calc}）。",
-                  [Value(f"{name}执行率", rate, "%")], cites, calc, verified, doc=doc.doc_id, reading=reading)
+    return side_by_side(Answer(question, "answered", f"{head}\n{escape_markdown(name)}决算数占年初预算数的 **{rate}%**"
+                               f"（{calc}）。", [Value(f"{name}执行率", rate, "%")], cites, calc, verified,
+                               doc=doc.doc_id, reading=reading), name, "年初预算数", planned, spent)

@@ -131,3 +131,13 @@ def test_kind_words_choose_the_document(question, doc):
 def test_final_question_over_a_budget_alone_is_refused(engine):
     a = engine.ask("2025年培训费实际支出多少？")
     assert a.status == "refused" and "决算" in a.answer
+
+
+def test_budget_beside_final_chart(juesuan):
+    """An execution-rate answer carries the item's 预算数 beside its 决算数 (the page draws the bars)."""
+    a = juesuan.ask("财政局住房公积金的执行率是多少？")
+    assert a.chart == {"kind": "bar", "labels": ["住房公积金 年初预算数", "住房公积金 决算数"],
+                       "values": [187.75, 187.19], "unit": "万元"}
+    across = answer_final("行政运行的执行率是多少？", "行政运行的执行率是多少？", catalog_for(_doc("决算", "90")),
+                          catalog_for(_doc("预算", "1200000", "元")))
+    assert across.chart["values"] == [120.0, 90.0]
