@@ -65,11 +65,28 @@ def read_document(path: str | Path) -> BudgetDocument:
         sha256=sha, tables=tables, sections=ex.sections, findings=tuple(findings), checks=tuple(checks),
         reading_problems=tuple(ex.problems) + tuple(problems),
         files=(SourceFile(path.name, sha, len(tables), len(ex.sections)),))
+    doc = _as_template(doc)
     incomplete = [p for p in problems if p.kind == "incomplete-table"]
     if incomplete:
         raise IncompleteDocument(str(path), incomplete[0].where, f"{incomplete[0].what}: the document ends "
                                  "inside this table (no 合计 row)", doc)
     return doc
+
+
+PLACEHOLDER = re.compile(r"[\u4e00-\u9fff]{0,8}\s*(?:[XＸ×xｘ]{2,}|[*＊]{2,}|某某)\s*[\u4e00-\u9fff]{0,6}?(?:局|委|办|院|中心|部|厅)")
+
+
+def _as_template(doc: BudgetDocument) -> BudgetDocument:
+    """A template (the national 决算 template: every table printed, none filled, the unit written
+    上海市 XX 局) is no unit's document: kind 决算模板 (预算模板), its placeholder as the unit."""
+    filled = sum(v is not None for t in doc.tables for r in t.rows for v in r.values)
+    if filled or len(doc.tables) < 3 or doc.org and not PLACEHOLDER.search(doc.org):
+        return doc
+    text = " ".join(s.text for s in doc.sections[:20])
+    m = PLACEHOLDER.search(text)
+    if not m:
+        return doc
+    return replace(doc, org=re.sub(r"\s", "", m.group(0)), kind=f"{doc.kind}模板")
 
 
 def _check_size(path: Path) -> None:

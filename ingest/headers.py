@@ -16,6 +16,8 @@ ROLE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("procurement", ("政府采购",)),
     ("admin_cost", ("机关运行经费",)),
     ("carryover", ("结转结余",)),
+    ("gov_fund", ("政府性基金预算财政拨款收支",)),       # a 决算's 政府性基金预算财政拨款收入支出决算表
+    ("soe", ("国有资本经营预算财政拨款收支",)),
     ("fiscal_overview", ("财政拨款收支",)),
     ("overview", ("收支总体", "收支总表", "收支预算总表", "收支预算总体")),
     ("income", ("收入总体", "收入预算", "收入总表")),
@@ -59,6 +61,14 @@ LAYOUTS: tuple[tuple[str, ...], ...] = (
     ("“三公”经费预算数/合计", "“三公”经费预算数/因公出国（境）费", "“三公”经费预算数/公务接待费",
      "“三公”经费预算数/公务用车购置及运行费/小计", "“三公”经费预算数/公务用车购置及运行费/购置费",
      "“三公”经费预算数/公务用车购置及运行费/运行费", "机关运行经费预算数"),
+    # the national 部门决算 template (三公 预算数 and 决算数 side by side, 支出决算表, 收入决算表)
+    tuple(f"{m}/{item}" for item in ("合计", "因公出国（境）费", "公务用车购置及运行费/小计",
+                                      "公务用车购置及运行费/公务用车购置费", "公务用车购置及运行费/公务用车运行费",
+                                      "公务接待费") for m in ("预算数", "决算数")),
+    ("合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"),
+    ("年初结转和结余", "本年收入", "本年支出/小计", "本年支出/基本支出", "本年支出/项目支出", "年末结转和结余"),
+    ("年初结转和结余", "本年收入", "本年支出/合计", "本年支出/基本支出", "本年支出/项目支出", "年末结转和结余"),
+    ("合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"),
     # Jiangsu (公开01表 …)
     ("金额",),
     ("机关运行经费支出",),
@@ -78,8 +88,19 @@ class Layout:
     understood: bool                     # False when the columns are generic 列1 … 列N
 
 
+def title_key(title: str) -> str:
+    """A title as the role rules read it: a 决算 (final accounts) table is named like its 预算 twin
+    (收入支出决算总表 ~ 收支预算总表, 支出决算表 ~ 支出预算表)."""
+    return re.sub(r"\s", "", title).replace("收入支出", "收支").replace("决算", "预算")
+
+
+def is_side_by_side(title: str) -> bool:
+    """收支 tables print income on the left and expenditure on the right."""
+    return "收支" in title_key(title)
+
+
 def role_of(title: str) -> str:
-    t = title.replace(" ", "")
+    t = title_key(title)
     for role, words in ROLE_RULES:
         if any(w in t for w in words):
             return role
@@ -121,7 +142,9 @@ def layout_for(header: str, n_columns: int | None, side_by_side: bool, max_figur
     if side_by_side:
         fit = _fits(LAYOUTS[7][1:], h)
         expenditure_cols = LAYOUTS[7] if fit is not None and fit[0] == 0 else ("预算数",)
-        if expenditure_cols == ("预算数",) and "预算数" not in h and "合计" in h:
+        if expenditure_cols == ("预算数",) and "预算数" not in h and "决算数" in h:
+            expenditure_cols = ("决算数",)          # a final account's 收入支出决算总表
+        elif expenditure_cols == ("预算数",) and "预算数" not in h and "合计" in h:
             expenditure_cols = ("合计",)
         return Layout(expenditure_cols, {"收入": (0,), "支出": tuple(range(len(expenditure_cols)))}, True)
     best, best_key = None, None

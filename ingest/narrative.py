@@ -112,7 +112,9 @@ def metadata_from_lines(lines: list[str], tables: list[RawTable] | tuple[RawTabl
     kind = "决算" if "决算" in head and "预算" not in head.replace("决算", "") else "预算"
     if "决算" in "\n".join(lines[:10]):
         kind = "决算"
-    scope = "单位" if re.search(r"单位(?:预算|决算|收支总体|收入总体|支出总体|概况)", joined) else "部门"
+    cover = re.sub(r"\s", "", "".join(lines[:6]))
+    scope = "部门" if re.search(r"部门(?:预算|决算)", cover) and not re.search(r"单位(?:预算|决算)", cover) else \
+        "单位" if re.search(r"单位(?:预算|决算|收支总体|收入总体|支出总体|概况)", joined) else "部门"
     return {"org": org, "year": year, "kind": kind, "scope": scope}
 
 

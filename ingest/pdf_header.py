@@ -61,14 +61,21 @@ def header_xs(header: list[Line], columns: tuple[str, ...], grids: list[Grid] = 
     return tuple(xs)
 
 
-def side_split(t: OpenTable, grids: dict[int, list[Grid]]) -> list[float] | None:
+def two_halves(t: OpenTable) -> bool:
+    """A table printed in two halves side by side with the same header (the 决算 template's 基本支出
+    table: 经济分类 | 科目名称 | 决算数, twice)."""
+    return sum(1 for ln in t.header for w in ln.words if w[0] == "经济分类") == 2
+
+
+def side_split(t: OpenTable, grids: dict[int, list[Grid]], names: set[str] | None = None) -> list[float] | None:
     """x where each further half of a 收支 table starts: at each 项目/项目名称/功能科目名称 header cell
     after the first (Jiangsu's 收支预算总表 has three parts: 收入, 功能分类, 支出用途; the sample's
     支出 half is headed 功能分类). The boundary is the ruled line left of that cell when there is a
     grid (codes sit just right of it), else halfway from the words to its left."""
     page = t.header[0].page if t.header else t.start_page
     words = [w for ln in t.header for w in ln.words] + wrapped_header_cells(t.header, grids.get(page, []))
-    names = {"项目", "项目名称", "功能科目名称"} | ({"功能分类"} if not any(w[0] == "功能科目名称" for w in words) else set())
+    names = names or {"项目", "项目名称", "功能科目名称"} | \
+        ({"功能分类"} if not any(w[0] == "功能科目名称" for w in words) else set())
     heads = sorted((w for w in words if w[0] in names), key=lambda w: w[1])
     edges = sorted({e for g in grids.get(page, []) for e in g.edges})
     bounds = []

@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from ingest.grid import Grid, grid_rows, inside, single_row_boxes
-from ingest.headers import layout_for, role_of
+from ingest.headers import is_side_by_side, layout_for, role_of
 from ingest.model import RawRow, RawTable
 from ingest.pdf_header import (
     grid_column_xs,
@@ -17,6 +17,7 @@ from ingest.pdf_header import (
     header_xs,
     join_header,
     side_split,
+    two_halves,
 )
 from ingest.pdf_lines import AMOUNT, BAND, CJK, Line, OpenTable, overlap
 from ingest.text import Places, _rows, project_column_in
@@ -132,7 +133,8 @@ def raw_table(t: OpenTable, grids: dict[int, list[Grid]]) -> RawTable:
         by_cell = _grid_table(t, grids, header_text)
         if by_cell is not None:
             return by_cell
-    split = side_split(t, grids) if "收支" in t.title else None
+    halves = not is_side_by_side(t.title) and two_halves(t)
+    split = side_split(t, grids) if is_side_by_side(t.title) else side_split(t, grids, {"经济分类"}) if halves else None
     data, categories = _category_cells(t.data, grids) if split is None else (t.data, [])
     bands = _rows_cut_by_pages(_bands(data, grids))
     numbered: list[tuple[int, str]] = []
@@ -171,6 +173,9 @@ def raw_table(t: OpenTable, grids: dict[int, list[Grid]]) -> RawTable:
         rows, note = [], ""
         for g, name in enumerate(names):
             got, n = _rows(parts[g], Places(), group=name)
+            if halves:                 # each half is named by its total row (人员经费合计 → 人员经费)
+                total = next((r.name.strip()[:-2] for r in got if re.search(r"\S合计$", r.name.strip())), "")
+                got = [replace(r, group=total or f"第{g + 1}栏") for r in got]
             rows += [replace(r, source=_shift(r.source, g)) for r in got]
             note = note or n
     rows = [_with_page(r, pages, xs_of) for r in rows]
@@ -178,7 +183,9 @@ def raw_table(t: OpenTable, grids: dict[int, list[Grid]]) -> RawTable:
     columns: tuple[str, ...] = ()
     column_xs: tuple[float, ...] = ()
     page = t.header[0].page if t.header else t.start_page
-    if split is None:
+    if halves:
+        columns = ("决算数",) if "决算数" in header_text else ("预算数",) if "预算数" in header_text else ()
+    elif split is None:
         layout = layout_for(header_text, None, False, max_figures)
         if layout.understood:
             columns = layout.columns

@@ -21,11 +21,11 @@ from ingest.model import Check, Finding, RawRow, RawTable, ReadingProblem, Row, 
 
 Vector = tuple[Decimal | None, ...]
 MAX_COMBINATIONS = 50_000
-TOTAL_NAME = re.compile(r"^(?:收入|支出)?(?:总计|合计)$")
+TOTAL_NAME = re.compile(r"^(?:类款项)?(?:收入|支出|人员经费|公用经费)?(?:总计|合计)$")   # 类款项: a header cell run into it
 NUMBERED_1 = re.compile(r"^[一二三四五六七八九十]+、")
 NUMBERED_2 = re.compile(r"^\d+[.、．]")
 QIZHONG = re.compile(r"^其中[:：]")
-SUBTOTAL = re.compile(r"小计$")
+SUBTOTAL = re.compile(r"小计$|^本年(?:收入|支出)合计$")     # 当年收入小计; a 决算's 本年收入合计
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ def clean_name(raw: str) -> str:
     name = re.sub(r"\s", "", raw)
     name = NUMBERED_1.sub("", name)
     name = NUMBERED_2.sub("", name)
+    name = re.sub(r"^类款项(?=合计$|总计$)", "", name)
     return QIZHONG.sub("", name)
 
 
@@ -87,7 +88,7 @@ def _levels_in_group(rows, idx, levels, parents) -> None:
             parent = next((j for j in reversed(idx[: idx.index(i)])
                            if rows[j].code and len(rows[j].code) < len(r.code)
                            and r.code.startswith(rows[j].code)), total)
-        elif name.endswith("小计") and total >= 0 and stack:
+        elif SUBTOTAL.search(name) and total >= 0 and stack:
             # 当年收入小计: the sum of the items above it; the rows after it (上年结转) add to the total
             level, numbered_level, qizhong_level = 1, 0, 0
             start = max((j for j in idx[: idx.index(i)] if SUBTOTAL.search(re.sub(r"\s", "", rows[j].name))),
@@ -97,7 +98,14 @@ def _levels_in_group(rows, idx, levels, parents) -> None:
                     parents[j] = i
             parent = total
         else:
-            if NUMBERED_1.match(name):
+            prev = idx[idx.index(i) - 1] if idx.index(i) else -1
+            if NUMBERED_1.match(name) and name.startswith("一、") and prev >= 0 and prev != total and \
+                    not rows[prev].code and not re.match(r"^(?:[一二三四五六七八九十]+、|\d)", rows[prev].name.strip()) \
+                    and not SUBTOTAL.search(re.sub(r"\s", "", rows[prev].name)):
+                # a list numbered again under an unnumbered row (年初财政拨款结转和结余 / 一、一般公共预算…)
+                level = levels[prev] + 1
+                numbered_level, qizhong_level = level, 0
+            elif NUMBERED_1.match(name):
                 level, numbered_level, qizhong_level = 1, 1, 0
             elif NUMBERED_2.match(name):
                 level, numbered_level, qizhong_level = 2, 2, 0
@@ -395,6 +403,24 @@ def _row_label(r: Row) -> str:
     return " ".join(x for x in (r.code, r.name) if x)
 
 
+# Items of the 决算 收支总表 printed one under the other; a label-only line is joined to the next as a
+# wrapped name, so two of them can arrive run together ("使用非财政拨款结余（含专用结余）年初结转和结余 49.14").
+TEMPLATE_ITEMS = ("使用非财政拨款结余（含专用结余）", "使用非财政拨款结余", "年初结转和结余", "结余分配", "年末结转和结余",
+                  "年初财政拨款结转和结余", "年末财政拨款结转和结余")
+
+
+def _split_run_together(rows: tuple[RawRow, ...]) -> list[RawRow]:
+    out = []
+    for r in rows:
+        name = re.sub(r"\s", "", r.name)
+        pair = next(((a, b) for a in TEMPLATE_ITEMS for b in TEMPLATE_ITEMS if name == a + b), None)
+        if pair and not r.code:
+            out += [replace(r, name=pair[0], numbers=(), xs=()), replace(r, name=pair[1])]
+        else:
+            out.append(r)
+    return out
+
+
 # ── entry point ──────────────────────────────────────────────────────────────────────────────────
 
 def build_table(raw: RawTable, hints: list[tuple[tuple[int, ...], Decimal]] = ()
@@ -402,9 +428,12 @@ def build_table(raw: RawTable, hints: list[tuple[tuple[int, ...], Decimal]] = ()
     """The table with its figures placed and its own identities checked; ``hints`` are column
     totals that other tables of the document fix (see ``ingest.verify.column_hints``). Returns the
     table, its findings (failing identities: the document's own) and its reading problems (ours)."""
+    raw = replace(raw, rows=tuple(_split_run_together(raw.rows)))
     side_by_side = len({r.group for r in raw.rows} - {""}) > 1
     max_figures = max((len(r.numbers) for r in raw.rows), default=0)
-    if raw.columns and side_by_side:        # the 支出 side's columns read from the header by position
+    if raw.columns and side_by_side and len(raw.columns) == 1:     # two halves with one column each
+        layout = Layout(raw.columns, {}, True)
+    elif raw.columns and side_by_side:        # the 支出 side's columns read from the header by position
         layout = Layout(raw.columns, {"收入": (0,), "支出": tuple(range(len(raw.columns)))}, True)
     elif raw.columns:
         layout = Layout(raw.columns, {}, True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ingest.errors import ParseError
 from ingest.model import RawRow, RawTable
+from ingest.headers import is_side_by_side
 from ingest.narrative import Extracted, metadata_from_lines, sections_from_lines
 
 TABLE_START = re.compile(r"^表\s*(\d+)\s*$")
@@ -165,7 +166,7 @@ def _read_table(lines: list[str], number: str, start: int, end: int, file: str, 
         title, rest = body[1][1].replace(" ", ""), body[2:]
     else:
         title, rest = first.replace(" ", ""), body[1:]
-    side_by_side = "收支" in title
+    side_by_side = is_side_by_side(title)
     unit, header, n_columns, data = "", [], None, []
     state = "header"
     has_column_line = any(COLUMN_NUMBERS.match(s) for _, s in rest)

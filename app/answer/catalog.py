@@ -35,6 +35,17 @@ TABLE_CONCEPTS: dict[str, tuple[tuple[tuple[str, ...], str, str | None], ...]] =
     "carryover": ((("上年结转结余", "上年结转", "结转项目", "结转结余项目"), "", None),),
 }
 
+# A 决算's totals: what was actually spent is the 支出决算表's 合计 (the 收支总表's 总计 adds 年末结转和结余).
+FINAL_CONCEPTS: dict[str, tuple[tuple[tuple[str, ...], str, str | None], ...]] = {
+    "expenditure": ((("本年支出合计", "支出合计", "总支出", "实际支出", "决算支出", "全部支出"), "", None),),
+    "income": ((("本年收入合计", "收入合计", "总收入", "决算收入", "全部收入"), "", None),),
+    "overview": ((("收支总计", "收入支出总计", "收入总计"), "收入", None), (("支出总计",), "支出", None)),
+    "fiscal_overview": ((("财政拨款收支总计", "财政拨款收入支出总计"), "收入", None),),
+    "gpb_expenditure": ((("一般公共预算财政拨款支出", "一般公共预算支出", "一般公共预算拨款支出"), "", None),
+                        (("一般公共预算财政拨款基本支出", "一般公共预算基本支出"), "", "基本支出"),
+                        (("一般公共预算财政拨款项目支出", "一般公共预算项目支出"), "", "项目支出")),
+}
+
 FACT_UNITS = ("元/月/人", "元/人/月", "万元", "亿元", "平方米", "台（套）", "元", "人", "名", "个", "辆", "%",
               "项", "台", "套", "户", "家", "次", "月")
 FACT = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(" + "|".join(re.escape(u) for u in FACT_UNITS) + r")")
@@ -161,6 +172,8 @@ def column_labels(path: str) -> list[str]:
     """Names for a column of a one-row table: "…/公务用车购置及运行费/运行费" → 公务用车运行费; a group's
     小计/合计 is named after the group ("“三公”经费预算数/合计" → “三公”经费)."""
     parts = [p for p in path.split("/") if p]
+    if len(parts) > 1 and parts[0] in ("预算数", "决算数"):     # a 决算's “三公” table: 预算数/合计 … 决算数/公务接待费
+        parts = (["“三公”经费"] if parts[1] == "合计" else []) + parts[1:]
     leaf = parts[-1]
     parent = parts[-2] if len(parts) > 1 else ""
     out = []
@@ -186,13 +199,18 @@ def build_catalog(doc: BudgetDocument) -> Catalog:
             found.setdefault(label.lower(), []).append((rank, ref, kind))
 
     tables = sorted(doc.tables, key=lambda t: _role_rank(t.role))
+    concepts = {**TABLE_CONCEPTS, **FINAL_CONCEPTS} if doc.kind.startswith("决算") else TABLE_CONCEPTS
     for t in tables:
         base = _role_rank(t.role)
-        for labels, group, column in TABLE_CONCEPTS.get(t.role, ()):
+        halves = len({row.group for row in t.rows} - {""}) > 1
+        for labels, group, column in concepts.get(t.role, ()):
             r = total_row(t, group)
-            if r is not None:
+            if halves and not group:
+                continue              # two halves (人员经费 | 公用经费): no one row is the table's total
+            c = next((k for k, name in enumerate(t.columns) if column and name.split("/")[-1] == column), 0)
+            if r is not None and (column is None or c):
                 for label in labels:
-                    add(label, CellRef(t.id, r, 0), "table", base)
+                    add(label, CellRef(t.id, r, c), "table", base)
         r = total_row(t, "支出" if any(row.group for row in t.rows) else "")
         if r is not None:                                  # "上年结转结余情况明细表的合计"
             add(re.sub(r"^\d{4}年", "", t.title), CellRef(t.id, r, 0), "title", base)
@@ -209,8 +227,9 @@ def build_catalog(doc: BudgetDocument) -> Catalog:
         if len(data_rows) == 1 and len(t.columns) > 1:     # a one-row table: its columns are the items
             r = data_rows[0]
             for c, col in enumerate(t.columns):
+                later = col.startswith("预算数/") and doc.kind.startswith("决算")   # a 决算 is read for its 决算数
                 for label in column_labels(col):
-                    add(label, CellRef(t.id, r, c), "column", 50 + base)
+                    add(label, CellRef(t.id, r, c), "column", 50 + base + later)
         for i, row in enumerate(t.rows):
             if not row.name or (is_total(row.name) and row.name in ("合计", "总计")):
                 continue
@@ -219,6 +238,8 @@ def build_catalog(doc: BudgetDocument) -> Catalog:
             bare = re.sub(r"[（(]小计[)）]$", "", row.name)
             if bare != row.name:
                 add(bare, ref, "row", 200 + base)
+            if row.group and row.name == f"{row.group}合计":        # 人员经费合计: the 人员经费 half's total
+                add(row.group, ref, "row", 200 + base)
             if row.code:
                 add(row.code, ref, "code", 200 + base)
             if row.project:

@@ -38,6 +38,11 @@ def _escaped(value):
     return value
 
 
+def _kind(cat: Catalog) -> str:
+    """What last year's figure was: a 预算's, or a 决算's (final accounts compare what was spent)."""
+    return "决算" if cat.doc.kind.startswith("决算") else "预算"
+
+
 def _text(res: Result, cat: Catalog) -> str:
     p = res.plan
     figs = [replace(f, label=escape_markdown(f.label)) for f in res.figures]
@@ -101,12 +106,12 @@ def _text(res: Result, cat: Catalog) -> str:
         if change is None:          # the narrative states the percentage only
             return f"{head}比上年{'增长' if (ch.percent or 0) >= 0 else '下降'} **{_amount(pct)}**（据情况说明）。{reason}"
         if ch.change == 0:
-            return f"{head}与上年预算持平（增减 **{_amount(change)}**，据情况说明）。{reason}"
+            return f"{head}与上年{_kind(cat)}持平（增减 **{_amount(change)}**，据情况说明）。{reason}"
         direction = "增加" if ch.change >= 0 else "减少"
         rate = ""
         if pct is not None:
             rate = f"，{'增长' if ch.change >= 0 or (ch.percent or 0) > 0 else '下降'} **{_amount(pct)}**"
-        return f"{head}比上年预算{direction} **{_amount(change)}**{rate}（据情况说明）。{reason}"
+        return f"{head}比上年{_kind(cat)}{direction} **{_amount(change)}**{rate}（据情况说明）。{reason}"
     if p.op == "prior":
         current, change, prior = figs
         return (f"文档未直接列出上年数；据情况说明，本年{current.label.removeprefix('本年')} {_amount(current)}，"

@@ -18,6 +18,7 @@ from app.answer.catalog import catalog_for
 from app.answer.compose import compose
 from app.answer.contract import Answer
 from app.answer.execute import execute
+from app.answer.final import answer_final, final_year_words
 from app.answer.figures import Result
 from app.answer.history import unit_history
 from app.answer.normalize import normalise_question
@@ -29,6 +30,7 @@ from app.answer.scope import (
     other_year_doc,
     resolve_scope,
     romanised_names,
+    same_unit,
     wants_across_units,
 )
 from app.answer.text import escape_markdown
@@ -180,6 +182,14 @@ class Engine:
             text = f"{PART_OF.match(text).group(1)}中的{_subject(conv.context.topic)}"
         elif conv.context.topic and not scope.mentions and WITHIN.match(text):
             text = f"{_subject(conv.context.topic)}中{WITHIN.sub('', text, count=1)}"   # "其中公务接待费呢？"
+        text = final_year_words(text, cat.doc)
+        planned = next((d for d in docs if d.kind == "预算" and d.year == info.year and same_unit(d, info)), None) \
+            if info.kind == "决算" else None          # the same unit's 预算 of that year: 年初预算数 by cell
+        budget = catalog_for(self.store.load(planned.doc_id)) if planned is not None else None
+        final = answer_final(question, text, cat, budget)   # 决算: 预算数 beside 决算数, 执行率, “三公” (final.py)
+        if final is not None:
+            _remember(conv, info.doc_id, (), "lookup", _topic(text))
+            return final
         ctx = self._context(conv.context, info.doc_id, cat, new_unit=bool(scope.mentions))
         plans = make_plans(text, cat, ctx, self.search)
         if conv.context.topic and not scope.mentions and all(not p.items for p in plans) \

@@ -22,6 +22,7 @@ from app.answer.figures import (
 )
 from app.answer.linking import Item
 from app.answer.plan import Plan
+from app.answer.vocabulary import OP_PATTERNS
 
 HEADCOUNT_UNITS = ("人", "名")
 
@@ -216,6 +217,9 @@ def _why(plan: Plan, cat: Catalog, res: Result) -> None:
         if ch.change is not None and ch.change != 0:    # "为什么比上年少了那么多": how much, and why
             res.figures = [Figure(f"{label}比上年{'增加' if ch.change > 0 else '减少'}", abs(ch.change), "万元",
                                   sections=(ch.section,))]
+            if ch.percent is not None and OP_PATTERNS["change"].search(plan.words or plan.text):
+                res.figures.append(Figure(f"{label}比上年{'增长' if ch.percent > 0 else '下降'}", abs(ch.percent), "%",
+                                          sections=(ch.section,)))     # "how did it change, and why"
         return
     labels = [item.label] if item else []
     for k, s in enumerate(cat.doc.sections):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from app.answer.normalize import tidy_spaces
 from app.answer.text import escape_markdown
+from app.answer.vocabulary import FINAL_WORDS, FUND_NAMES, RATE_ASKED
 from index.store import DocumentInfo
 
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年|年度)?(?!\d)")
@@ -28,7 +29,7 @@ ACROSS_UNITS = re.compile(r"哪个单位|哪家单位|哪一个单位|各单位|
 PLACE = re.compile(r"^(?:中国共产党|中共)?(?:[\u4e00-\u9fff]{1,7}?(?:省|自治区|市|自治州|州|地区|盟|县|区|旗))+")
 # The end of a unit's name: what a department, an office or a unit is called.
 UNIT_END = re.compile(r"(?:人民政府办公室|政府办公室|办公厅|办公室|委员会|常委会|人民检察院|检察院|人民法院|法院|街道办事处|"
-                      r"办事处|街道|中心|工作部|宣传部|组织部|统战部|局|厅|委|办|院|研究所|事务所|管理所|管理站|大队|支队|"
+                      r"办事处|街道|中心|工作部|宣传部|组织部|统战部|(?<=[\u4e00-\u9fff]{2})(?<![全内外局本干细底头])部(?![门分署件位])|局|厅|委|办|院|研究所|事务所|管理所|管理站|大队|支队|"
                       r"纪念馆|图书馆|博物馆|政府(?![采性集购投债补])|学校|医院|公司|集团|镇|乡|政协|人大(?!代表))")
 PLACE_PART = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:省|自治区|市|自治州|州|地区|盟|县|区|旗)")
 UNIT_END_AT = re.compile(UNIT_END.pattern + "$")
@@ -58,7 +59,10 @@ class Scope:
 def core_name(org: str) -> str:
     """A unit's name without the places in front of it: 江苏省人民检察院 → 人民检察院,
     上海市普陀区人民政府万里街道办事处 → 人民政府万里街道办事处 (its own words)."""
-    return PLACE.sub("", org) or org
+    core = PLACE.sub("", org) or org
+    if org.startswith(("中共", "中国共产党")) and core.startswith("委") and not core.startswith("委员会") and len(core) >= 5 and UNIT_END_AT.search(core):
+        return core[1:]              # 中共上海市普陀区委社会工作部: the 区委's 社会工作部 (社工部)
+    return core
 
 
 def places_of(name: str) -> str:
@@ -131,6 +135,9 @@ def _word_starts(org: str) -> set[str]:
             starts.add(org[m.end()])
         if m.group(0) in "省自治区市自治州州地区盟县区旗":
             starts.add(m.group(0))
+    core = core_name(org)
+    if core and org.endswith(core):
+        starts.add(core[0])
     for m in PLACE_PART.finditer(org):
         starts.add(m.group(0)[0])
     return starts
@@ -286,6 +293,8 @@ def resolve_scope(q: str, docs: list[DocumentInfo], picked: str | None = None, l
     by_id = {d.doc_id: d for d in docs}
     if picked and picked not in by_id:
         return Scope(None, "refused", f"没有编号为 {picked} 的文档（已导入：{'、'.join(sorted(by_id))}）。")
+    if not (picked and by_id[picked].kind.endswith("模板")):     # a template (决算模板) is no unit's document
+        docs = [d for d in docs if not d.kind.endswith("模板")] or docs
     named, unknown = unit_mentions(q, docs, labels)
     mentions = tuple(q[s:e] for s, e, _ in named)
     if unknown and not named:
@@ -340,7 +349,12 @@ def _by_kind(q: str, pool: list[DocumentInfo]) -> list[DocumentInfo]:
         chosen = [d for d in pool if getattr(d, attr) == want]
         if chosen and len(chosen) < len(pool):
             pool = chosen
-    if "决算" not in q and "预算" in q:
+    plain = FUND_NAMES.sub(" ", q)            # 一般公共预算 names a fund, not the kind of document
+    if (re.search(FINAL_WORDS, plain) or RATE_ASKED.search(q)) and "决算" not in q:
+        final = [d for d in pool if d.kind == "决算"]      # 实际支出, 实际花了, 执行数: what a 决算 reports
+        if final and len(final) < len(pool):
+            pool = final
+    if "决算" not in q and "预算" in plain and not re.search(FINAL_WORDS + r"|执行率|完成", plain):
         budget = [d for d in pool if d.kind == "预算"]
         if budget and len(budget) < len(pool):
             pool = budget

@@ -29,7 +29,7 @@ FILLER: tuple[str, ...] = (
     # whole of something
     "全部", "整个", "所有", "全体", "总的", "总",
     # budget verbs and generic nouns that every cell of a budget shares
-    "预算数", "预算金额", "预算资金", "预算额", "预算", "安排了", "安排", "预计", "计划", "编列", "编报", "拨了", "拨付",
+    "预算数", "预算金额", "预算资金", "预算额", "预算", "决算数", "决算", "实际", "安排了", "安排", "预计", "计划", "编列", "编报", "拨了", "拨付",
     "给了", "花了", "花", "花费", "开支", "开销", "支付", "用了", "投入", "经费数", "资金", "金额", "数额", "数字",
     "费用", "钱", "款", "数", "额", "值", "情况", "方面", "部分", "一块", "这块", "那块",
     # the document itself
@@ -167,3 +167,12 @@ OP_PATTERNS: dict[str, re.Pattern] = {
 # these is never answered by a table's rank alone (一般公共预算 is 291.73 in one table, 361.61 in another).
 FUND_SOURCES = ("一般公共预算", "政府性基金", "国有资本经营", "财政拨款", "转移支付", "财政专户", "单位资金", "事业收入",
                 "上级补助", "其他收入", "一般财力")
+
+# Final accounts (决算, app/answer/final.py): the measure a question asks for. 预算 words inside a fund's name
+# (一般公共预算, 政府性基金预算 …) are no measure.
+FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算")
+BUDGET_MEASURE = re.compile(r"年初预算|全年预算|预算数|预算(?!执行率)|预算执行率")
+FINAL_WORDS = r"决算|实际支出|实际花|实际执行|执行数|实际"
+# 执行率 = 决算数 ÷ 预算数, however asked
+RATE_ASKED = re.compile(r"执行率|执行进度|完成率|完成(?:了)?(?:年初|全年)?预算(?:数)?的?(?:比例|百分比|多少|几成)|"
+                        r"占(?:年初|全年)?预算(?:数)?的?(?:比例|比重|百分比|多少|几成)|决算数?\s*[÷/]\s*(?:年初|全年)?预算")

@@ -10,6 +10,8 @@ with its places, the figures compared and why the two cannot both be right.
   figures, the year named vs the document's, a share vs its base, 收入 vs 支出;
 - narrative rules (app.staff.narrative_rules): reasons and parts of a change that do not add up,
   "未安排" said of a funded item, names, periods, head counts, 万元/元 mix-ups, stated standards;
+- 决算 statements (app.staff.final_checks): 决算数 vs the table, 完成率 vs 决算数 ÷ 预算数, 小于/大于/持平 vs
+  the figures, a difference without its reason;
 - completeness (app.staff.completeness): the template's tables, empty tables and their notes,
   科目编码 vs 名称, the unit's name.
 What we could not read (app.staff.reading) is never reported as the document's error, and a table we
@@ -19,6 +21,7 @@ another statement is not reported.
 from __future__ import annotations
 
 from app.staff.completeness import Completeness
+from app.staff.final_checks import FinalAccountChecks
 from app.staff.findings import SEVERITIES, AuditFinding, Findings
 from app.staff.identities import Identities
 from app.staff.narrative_rules import NarrativeRules
@@ -48,10 +51,14 @@ class Auditor:
         self.findings = Findings()
 
     def run(self) -> list[AuditFinding]:
+        if self.doc.kind.endswith("模板"):      # a template: only whether its tables are all there
+            Completeness(self.doc, self.unreadable, self.findings).required()
+            return self.findings.sorted()
         Identities(self.doc, self.unreadable, self.findings).run()
         checks = StatementChecks(self.doc, self.statements, self.subjects, self.findings, self.unreadable)
         checks.run()
         NarrativeRules(self.doc, self.reader.blocks, self.statements, self.subjects, checks.usable, self.findings).run()
+        FinalAccountChecks(self.doc, self.findings).run()
         Completeness(self.doc, self.unreadable, self.findings).run()
         return self.findings.sorted()
 

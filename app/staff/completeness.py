@@ -57,6 +57,10 @@ class Template:
     name: str
     marker: str                    # a regex some table title matches only in this template
     required: tuple[str, ...]
+    titles: tuple[str, ...] = ()   # the template's own title of each required table, when it has fixed ones
+
+    def title_of(self, kind: str) -> str:
+        return self.titles[self.required.index(kind)] if self.titles else KINDS[kind].name
 
 
 TEMPLATES = (
@@ -71,7 +75,10 @@ TEMPLATES = (
               "一般公共预算项目支出表", "政府性基金表", "国有资本经营表", "三公表")),
     Template("部门决算", r"收入支出决算总表",
              ("收支总表", "收入表", "支出表", "财政拨款收支表", "一般公共预算支出表", "一般公共预算基本支出表", "三公表",
-              "政府性基金表", "国有资本经营表")),
+              "政府性基金表", "国有资本经营表"),
+             ("收入支出决算总表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表", "一般公共预算财政拨款支出决算表",
+              "一般公共预算财政拨款基本支出决算表", "财政拨款“三公”经费支出决算表", "政府性基金预算财政拨款收入支出决算表",
+              "国有资本经营预算财政拨款收入支出决算表")),
 )
 
 
@@ -116,8 +123,8 @@ class Completeness:
             return
         for k in missing:
             self.out.add("completeness.missing", "error",
-                         f"按{tpl.name}的格式应公开“{KINDS[k].name}”，文件中没有这张表",
-                         ["全文"], expected=KINDS[k].name, stated="缺失",
+                         f"按{tpl.name}的格式应公开“{tpl.title_of(k)}”，文件中没有这张表",
+                         ["全文"], expected=tpl.title_of(k), stated="缺失",
                          why=f"{tpl.name}要求公开的表共 {len(tpl.required)} 张；缺少的表即使无数据也应保留表格并注明为空表。")
 
     def _may_have_lost_a_table(self) -> bool:
@@ -213,6 +220,8 @@ class Completeness:
 
 
 def _garbled(t: Table) -> bool:
+    if any(re.sub(r"\s", "", t.title) in tpl.titles for tpl in TEMPLATES):
+        return False                  # a template's own short title (收入决算表, 支出决算表)
     return len(re.sub(r"\s|^[一二三四五六七八九十]+、|^公开\d+表[:：]?", "", t.title)) < 6
 
 

@@ -13,6 +13,10 @@ SEVERITIES = ("error", "warning", "note")
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "note": "提示"}
 
 RULE_TITLES = {
+    "final.amount": "决算说明金额与表格不符",
+    "final.rate": "决算完成率算错",
+    "final.compare": "决算数与预算数的比较写反",
+    "final.reason": "决算与预算差异未说明原因",
     "identity.table": "表内勾稽关系不成立",
     "identity.cross": "表间勾稽关系不成立",
     "narrative.amount": "说明金额与表格不符",

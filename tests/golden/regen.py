@@ -7,6 +7,11 @@ from ingest.serialize import export_dict
 
 HERE = Path(__file__).parent
 SOURCES = {"hejing-shebao-2025": HERE.parents[1] / "data" / "samples" / "hejing-shebao-2025.txt"}
+# 决算 PDFs of ../shared (never copied into the repository): their parsed tables are golden files here
+_SHARED = next((p for p in (HERE.parents[2] / "shared", HERE.parents[3] / "shared") if p.is_dir()), HERE.parents[2] / "shared")
+JUESUAN = _SHARED / "corpus" / "juesuan"
+SHARED_SOURCES = {name: JUESUAN / f"{name}.pdf" for name in ("putuo-caizhengju-2024-juesuan",
+                                                               "putuo-shehuigongzuobu-2024-juesuan")}
 
 
 def golden_view(doc) -> dict:
@@ -18,7 +23,7 @@ def golden_view(doc) -> dict:
 
 
 if __name__ == "__main__":
-    for doc_id, src in SOURCES.items():
+    for doc_id, src in {**SOURCES, **{k: v for k, v in SHARED_SOURCES.items() if v.is_file()}}.items():
         out = HERE / f"{doc_id}.json"
         out.write_text(json.dumps(golden_view(read_document(src)), ensure_ascii=False, indent=1) + "\n")
         print("wrote", out)

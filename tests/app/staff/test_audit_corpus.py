@@ -104,7 +104,8 @@ EXPECTED = {
     "jiangsu-zhengxie-2017-tables": [],
     "jiangsu-zhengxie-2018-tables": [],
 }
-# final accounts (a later issue): not audited for content here, but nothing we failed to read may show
+# final accounts (issue 18): each finding is listed, with why it is real, in test_audit_juesuan.py; here only
+# that none of them rests on something we failed to read
 FINAL_ACCOUNTS = ["putuo-caizhengju-2024-juesuan", "putuo-shehuigongzuobu-2024-juesuan", "juesuan-template-2024"]
 
 
@@ -128,7 +129,7 @@ def test_no_finding_is_a_reading_failure(name):
     unread = unreadable_tables(doc)
     findings = audit(doc)
     if name in FINAL_ACCOUNTS:
-        assert findings == [], findings
+        assert {f.rule for f in findings} <= {"identity.table", "narrative.amount", "final.rate"}, findings
     for f in findings:
         assert not f.rule.startswith("ingest"), f
         assert not any(w.split(" ")[0] in unread for w in f.where if w.startswith("表")), f
