@@ -39,8 +39,8 @@ def ask(page, question):
     n = answers(page)
     page.fill("#question-box textarea", question)
     page.press("#question-box textarea", "Enter")
-    page.wait_for_function(f"document.querySelectorAll('#chat-log .msg.bot:not(.pending)').length > {n}",
-                           timeout=30_000)
+    page.wait_for_function(f"document.querySelectorAll('#chat-log .msg.bot:not(.pending)').length > {n} && "
+                           "!document.querySelector('#chat-log .msg.pending')", timeout=60_000)
     page.wait_for_timeout(400)           # the scroll to the new message runs on the next frame
 
 
@@ -183,8 +183,8 @@ def test_clarify_button_answers(view, two_doc_server_url, screenshots):
     shot(view, screenshots, "07-clarify")
     n = answers(view)
     buttons.filter(has_text="和静县社会保险中心").first.click()
-    view.wait_for_function(f"document.querySelectorAll('#chat-log .msg.bot:not(.pending)').length > {n}",
-                           timeout=30_000)
+    view.wait_for_function(f"document.querySelectorAll('#chat-log .msg.bot:not(.pending)').length > {n} && "
+                           "!document.querySelector('#chat-log .msg.pending')", timeout=60_000)
     view.wait_for_timeout(400)
     answer = view.locator("#chat-log .msg.answer").last
     assert "2.14 万元" in answer.inner_text() and in_viewport(view, answer.locator(".fig-value").first)

@@ -47,8 +47,8 @@ def ask(page, question):
     n = page.locator("#chat-log .msg.bot:not(.pending)").count()
     page.fill("#question-box textarea", question)
     page.press("#question-box textarea", "Enter")
-    page.wait_for_function(f"document.querySelectorAll('#chat-log .msg.bot:not(.pending)').length > {n}",
-                           timeout=60_000)
+    page.wait_for_function(f"document.querySelectorAll('#chat-log .msg.bot:not(.pending)').length > {n} && "
+                           "!document.querySelector('#chat-log .msg.pending')", timeout=60_000)   # not a notice
 
 
 def pick(page, dropdown: str, label: re.Pattern) -> None:
