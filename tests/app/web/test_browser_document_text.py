@@ -48,7 +48,8 @@ def ask(page, question):
     page.fill("#question-box textarea", question)
     page.press("#question-box textarea", "Enter")
     page.wait_for_function(f"document.querySelectorAll('#chat-log .msg.bot:not(.pending)').length > {n} && "
-                           "!document.querySelector('#chat-log .msg.pending')", timeout=60_000)   # not a notice
+                           "!document.querySelector('#chat-log .msg.pending')", timeout=150_000)   # not a notice; the
+    # other process may still be indexing the new document on both cores
 
 
 def pick(page, dropdown: str, label: re.Pattern) -> None:
