@@ -1,4 +1,5 @@
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,13 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"../shared is absent ({SHARED}); the shared corpus and question sets are not available")
     return SHARED
+
+
+@lru_cache(maxsize=None)
+def juesuan_doc(name: str):
+    """A 决算 PDF of ../shared/corpus/juesuan, parsed once for every test that reads it."""
+    from ingest.document import read_document
+    path = SHARED / "corpus" / "juesuan" / f"{name}.pdf"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent: the 决算 PDFs of ../shared/corpus/juesuan are not available")
+    return read_document(path)

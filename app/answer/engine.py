@@ -10,7 +10,6 @@ asked for a plan only when the rules find nothing to link (see app/answer/llm.py
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from app.answer.across import across_units, across_years
@@ -20,13 +19,21 @@ from app.answer.contract import Answer
 from app.answer.execute import execute
 from app.answer.final import answer_final, final_year_words
 from app.answer.figures import Result
+from app.answer.followup import (
+    asks_change_from_last_year,
+    asks_of_last,
+    is_bare,
+    refer_back,
+    subject,
+    subject_item,
+    topic_of,
+    without_last_year,
+)
 from app.answer.history import unit_history
 from app.answer.normalize import normalise_question
 from app.answer.plan import Context, Plan, guard, make_plans
 from app.answer.reading import judge
-from app.answer.vocabulary import ops_named
 from app.answer.scope import (
-    YEAR,
     other_year_doc,
     resolve_scope,
     romanised_names,
@@ -48,51 +55,11 @@ def _without(q: str, words) -> str:
     return q
 
 
-BARE = re.compile(r"那么|那|还有|另外|再问|再看|回到|同一年|同年|那一年|这一年|当年|的|呢|吗|又|是多少|多少|怎么样|如何|"
-                  r"情况|and|what|about|that|year|its|it|[\s？?。，,！!]")
-
-
-def _bare(text: str) -> bool:
-    """Nothing but a follow-up's shell ("2018年的呢？", "同一年的呢？") once the unit is taken out."""
-    return not re.search(r"[\u4e00-\u9fff]", BARE.sub("", YEAR.sub("", text)))
-
-
-def _topic(text: str) -> str:
-    """A question part without its year and follow-up words: what a later turn may ask again about
-    another unit or year ("江苏省检察院2019年的呢？")."""
-    text = YEAR.sub(" ", text or "")
-    return re.sub(r"^\s*(?:那么|那|还有|另外|再问|再看)|[呢吗？?。]+\s*$", "", text).strip()
-
-
-OF_SOMETHING = ("per_person", "per_month", "share", "yoy", "why", "prior")
-WITHIN = re.compile(r"^\s*(?:那么|那)?\s*(?:这其中|其中|这里面|里面|这当中|当中)(?:的)?")
-ASKING = re.compile(r"(?:是|有|为|共|一共|总共|合计)?(?:多少|几何)(?:钱|元|万元)?\s*$")
-
-
-PART_OF = re.compile(r"^\s*(?:那么|那)?\s*(?:只算|只看|光算|光看|单看|单算)?\s*([\u4e00-\u9fff]{2,12}?)"
-                     r"(?:里|中|里面|当中)的?(?:部分|那部分)?呢[？?]?\s*$")
-YEAR_WORDS = re.compile(r"比上年|较上年|比去年|较去年|比上一年|与上年相比|同比")
-
-
 def _remember(conv, doc_id: str, items, op: str, topic: str) -> None:
     """What a follow-up in this conversation inherits: the document, its items, operation and topic."""
     conv.doc_id = doc_id
     conv.recent = tuple(d for d in conv.recent if d != doc_id)[-9:] + (doc_id,)
     conv.context = Context(doc_id, items, op, topic)
-
-
-REFER = re.compile(r"这一项|这项|该项|此项|这个项目|这笔钱|这笔支出|这笔")
-
-
-def _subject_item(items) -> str:
-    """The name a "这项" refers to: the last question's row (not the table or column it was in)."""
-    named = [i for i in items if i.kind not in ("table", "title", "column")] or list(items)
-    return named[0].label.split("·")[0]
-
-
-def _subject(topic: str) -> str:
-    """The last question's subject: its topic without the asking words (三公经费是多少 → 三公经费)."""
-    return ASKING.sub("", topic).strip() or topic
 
 
 class LazySearch:
@@ -158,8 +125,8 @@ class Engine:
         if history is not None:
             return history
         if scope.status != "answered":
-            if not _bare(_without(q, scope.mentions)):      # a later "…的呢？" asks this again
-                conv.context = replace(conv.context, items=(), topic=_topic(_without(q, scope.mentions)))
+            if not is_bare(_without(q, scope.mentions)):      # a later "…的呢？" asks this again
+                conv.context = replace(conv.context, items=(), topic=topic_of(_without(q, scope.mentions)))
             units = {d.unit_key for d in docs if d.doc_id in scope.candidates}
             if scope.status == "clarify" and scope.mentions and len(units) == 1:
                 # "那省政协办公厅呢？" asked back for the year: the unit is the conversation's now
@@ -170,32 +137,24 @@ class Engine:
         if other is not None:
             compared = across_years(question, q, info, other, self.store, scope.mentions)
             if compared is not None:
-                _remember(conv, info.doc_id, (), "yoy", _topic(_without(q, scope.mentions)))
+                _remember(conv, info.doc_id, (), "yoy", topic_of(_without(q, scope.mentions)))
                 return compared
         cat = catalog_for(self.store.load(info.doc_id))
         text = _without(q, scope.mentions)        # "江苏省人民检察院的培训费": 检察 is no item here
-        if conv.context.topic and _bare(text):    # "江苏省检察院2019年的呢？": the last question, asked here
-            text = conv.context.topic
-        elif conv.context.items and REFER.search(text):     # "那2017年基本支出里这项是多少？"
-            text = REFER.sub(_subject_item(conv.context.items), text, count=1)
-        elif conv.context.topic and not scope.mentions and PART_OF.match(text):    # "只算基本支出里的呢？"
-            text = f"{PART_OF.match(text).group(1)}中的{_subject(conv.context.topic)}"
-        elif conv.context.topic and not scope.mentions and WITHIN.match(text):
-            text = f"{_subject(conv.context.topic)}中{WITHIN.sub('', text, count=1)}"   # "其中公务接待费呢？"
+        text = refer_back(text, conv.context, bool(scope.mentions))   # 这项, 其中X, "2018年的呢？" (followup.py)
         text = final_year_words(text, cat.doc)
         planned = next((d for d in docs if d.kind == "预算" and d.year == info.year and same_unit(d, info)), None) \
             if info.kind == "决算" else None          # the same unit's 预算 of that year: 年初预算数 by cell
         budget = catalog_for(self.store.load(planned.doc_id)) if planned is not None else None
         final = answer_final(question, text, cat, budget)   # 决算: 预算数 beside 决算数, 执行率, “三公” (final.py)
         if final is not None:
-            _remember(conv, info.doc_id, (), "lookup", _topic(text))
+            _remember(conv, info.doc_id, (), "lookup", topic_of(text))
             return final
         ctx = self._context(conv.context, info.doc_id, cat, new_unit=bool(scope.mentions))
         plans = make_plans(text, cat, ctx, self.search)
-        if conv.context.topic and not scope.mentions and all(not p.items for p in plans) \
-                and set(ops_named(text)) & set(OF_SOMETHING):
+        if conv.context.topic and not scope.mentions and all(not p.items for p in plans) and asks_of_last(text):
             # "按在编人数算，人均多少？" after "公用经费是多少": the operation applies to the last subject
-            plans = make_plans(f"{_subject(conv.context.topic)}，{text}", cat, ctx, self.search)
+            plans = make_plans(f"{subject(conv.context.topic)}，{text}", cat, ctx, self.search)
         results = [judge(self._run(p, cat), cat, scope.mentions) for p in plans]
         model_notes, model_options = [], []
         if (self.llm_planner is not None and plans[0].status == "answered"
@@ -206,8 +165,8 @@ class Engine:
                 plans = reading.plans
                 results = [judge(self._run(p, cat), cat, scope.mentions) for p in plans]
         answer = compose(question, results, cat)
-        if answer.status != "answered" and any(p.op == "yoy" for p in plans) and not _bare(text) \
-                and YEAR_WORDS.search(text):       # "比上年多了多少": two documents
+        if answer.status != "answered" and any(p.op == "yoy" for p in plans) and not is_bare(text) \
+                and asks_change_from_last_year(text):       # "比上年多了多少": two documents
             inherited = all(p.items == ctx.items for p in plans if p.items)
             answer = self._last_year_loaded(question, text, plans if inherited else (), info, docs) or answer
         if model_options and answer.status != "answered":     # the model's reading, offered as a question
@@ -218,8 +177,8 @@ class Engine:
             answer = self.llm_planner.phrase(answer)
         last = next((p for p in reversed(plans) if p.items), None)
         own = any(p.items and p.items != ctx.items for p in plans)
-        keep = not own and bool(set(ops_named(text)) & set(OF_SOMETHING))   # "为啥增这么多" keeps the subject
-        topic = conv.context.topic if keep and conv.context.topic else _topic(" ".join(p.text for p in plans))
+        keep = not own and asks_of_last(text)          # "为啥增这么多" keeps the subject
+        topic = conv.context.topic if keep and conv.context.topic else topic_of(" ".join(p.text for p in plans))
         _remember(conv, info.doc_id, last.items if last else (), last.op if last else plans[-1].op, topic)
         return answer
 
@@ -231,7 +190,7 @@ class Engine:
         if prev is None:
             return None
         items = next((p.items for p in plans if p.items), ())        # the last question's subject, asked again
-        asked = f"{_subject_item(items)}{YEAR_WORDS.sub('', text)}" if items else text
+        asked = f"{subject_item(items)}{without_last_year(text)}" if items else text
         return across_years(question, asked, info, prev, self.store)
 
     def _labels(self, docs: list[DocumentInfo]) -> frozenset[str]:
@@ -257,7 +216,7 @@ class Engine:
         if scope.status == "refused":
             return Answer(question, "refused", scope.reason)
         labels = {d.doc_id: d for d in docs}
-        rest = _topic(_without(q, scope.mentions)) or q
+        rest = topic_of(_without(q, scope.mentions)) or q
         options = [f"{labels[c].org}{labels[c].year}年{labels[c].scope}{labels[c].kind}：{rest}"
                    for c in scope.candidates[:MAX_OPTIONS]]
         listed = "\n".join(f"- {escape_markdown(labels[c].label)}" for c in scope.candidates)

@@ -22,7 +22,7 @@ from app.answer.figures import (
 )
 from app.answer.linking import Item
 from app.answer.plan import Plan
-from app.answer.vocabulary import OP_PATTERNS
+from app.answer.vocabulary import CHANGE_STATED, OP_PATTERNS
 
 HEADCOUNT_UNITS = ("人", "名")
 
@@ -274,15 +274,12 @@ def _fact(plan: Plan, cat: Catalog, res: Result) -> None:
     res.quote = fact.sentence
 
 
-CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|上升|降低|增减|变化|变动|持平|比上年|较上年|上年|相比|多了|少了")
-
-
 def _as_asked(ranked: list[tuple[float, Fact]], words: str) -> list[tuple[float, Fact]]:
     """Without a word of change in the question, a figure stated as a change ("…预算总计各增加
     2432.93万元") does not answer it: the total stated before it does."""
-    if CHANGE_WORDS.search(words):
+    if CHANGE_STATED.search(words):
         return ranked
-    return [(sc, f) for sc, f in ranked if not CHANGE_WORDS.search(f.before[-8:])]
+    return [(sc, f) for sc, f in ranked if not CHANGE_STATED.search(f.before[-8:])]
 
 
 CLOSE = 0.85            # a second statement scoring this close to the best is as likely an answer

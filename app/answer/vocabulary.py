@@ -176,3 +176,8 @@ FINAL_WORDS = r"决算|实际支出|实际花|实际执行|执行数|实际"
 # 执行率 = 决算数 ÷ 预算数, however asked
 RATE_ASKED = re.compile(r"执行率|执行进度|完成率|完成(?:了)?(?:年初|全年)?预算(?:数)?的?(?:比例|百分比|多少|几成)|"
                         r"占(?:年初|全年)?预算(?:数)?的?(?:比例|比重|百分比|多少|几成)|决算数?\s*[÷/]\s*(?:年初|全年)?预算")
+
+# Words that say a figure is a change from last year: a question asking one, a narrative figure
+# stated as one ("…比上年增加2432.93万元" answers no question about the total).
+LAST_YEAR = re.compile(r"比上年|较上年|比去年|较去年|比上一年|与上年相比|同比")
+CHANGE_STATED = re.compile(r"增加|减少|增长|下降|上升|降低|增减|变化|变动|持平|比上年|较上年|上年|相比|多了|少了")

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 from ingest.document import read_document, unverified_amounts
 from tests.golden.regen import SHARED_SOURCES, golden_view
-from tests.conftest import SHARED
+from tests.conftest import juesuan_doc
 
-JUESUAN = SHARED / "corpus" / "juesuan"
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 D = Decimal
 
@@ -29,12 +27,7 @@ TITLES = ["收入支出决算总表", "收入决算表", "支出决算表", "财
 ROLES = ["overview", "income", "expenditure", "fiscal_overview", "gpb_expenditure", "gpb_basic", "sangong", "gov_fund", "soe"]
 
 
-@lru_cache(maxsize=None)
-def doc(name: str):
-    path = JUESUAN / f"{name}.pdf"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent: the 决算 PDFs of ../shared/corpus/juesuan are not available")
-    return read_document(path)
+doc = juesuan_doc
 
 
 def value(d, table: str, row: str, column: str, group: str = "") -> Decimal | None:

@@ -6,23 +6,17 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import replace
-from functools import lru_cache
 
 import pytest
 
 from app.staff.audit import audit
 from ingest.document import read_document
-from tests.conftest import SHARED
+from tests.conftest import SHARED, juesuan_doc
 
 JUESUAN = SHARED / "corpus" / "juesuan"
 
 
-@lru_cache(maxsize=None)
-def doc(name: str):
-    path = JUESUAN / f"{name}.pdf"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent: the 决算 PDFs of ../shared/corpus/juesuan are not available")
-    return read_document(path)
+doc = juesuan_doc
 
 
 def test_caizhengju_findings():
