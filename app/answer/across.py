@@ -3,6 +3,7 @@ the same unit in two years ("比2024年预算增加多少"). Each figure is cite
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from app.answer.catalog import Catalog, catalog_for
 from app.answer.compose import cite_cell
@@ -12,7 +13,8 @@ from app.answer.coverage import check
 from app.answer.figures import Result
 from app.answer.linking import link_items, qualify
 from app.answer.plan import Plan
-from app.answer.reading import reading_line, reading_of
+from app.answer.reading import reading_line, reading_of, unqualified
+from app.answer.vocabulary import FUND_SOURCES
 from app.answer.text import escape_markdown
 from index.store import DocumentInfo, Store
 
@@ -22,7 +24,13 @@ COMMON_UNIT = "万元"
 def _item_in(cat: Catalog, q: str):
     items, _ = link_items(q, cat)
     items = [i for i in qualify(items, cat, q) if i.refs]
-    return items[0] if items else None
+    if not items:
+        return None
+    item = items[0]
+    first = unqualified(cat, item.refs, q)      # the same cell in every year: the whole budget's, unless asked
+    if first and not any(w in item.label for w in FUND_SOURCES):
+        item = replace(item, refs=(first[0], *[r for r in item.refs if r != first[0]]))
+    return item
 
 
 def across_units(question: str, q: str, docs: list[DocumentInfo], store: Store) -> Answer:

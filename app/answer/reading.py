@@ -284,8 +284,7 @@ def _one_figure_or_clarify(result: Result, cat: Catalog, text: str) -> Result:
     # a table named for a source of funds (财政拨款收支预算总表) narrows the whole-budget table's figure,
     # which the question did not (but 一般公共预算 itself, or 三公 beside 基本支出, stay asked back)
     funds = any(w in item.label for w in FUND_SOURCES)
-    plain = [r for r in top if cat.doc.table(r.table).role in OVERALL_ROLES and
-             not any(w in cat.doc.table(r.table).title and w not in text for w in FUND_SOURCES)]
+    plain = unqualified(cat, top, text)
     if not funds and plain and len(plain) < len(top) and len({amount(cat, r) for r in plain}) == 1:
         top = plain
     if len({amount(cat, r) for r in top}) == 1:
@@ -302,6 +301,13 @@ def _one_figure_or_clarify(result: Result, cat: Catalog, text: str) -> Result:
         return result                    # 项目支出: the whole budget's figure, the narrower ones in notes
     return _not_read(result, f"“{item.label.split('·')[0]}”在不同的表或行中有不同的数：",
                      [_option(cat, r) for r in _distinct(cat, top)])
+
+
+def unqualified(cat: Catalog, refs, text: str) -> list[CellRef]:
+    """The cells of whole-budget tables whose titles name no source of funds the question does not:
+    收入合计 of the 收支预算总表, not of the 财政拨款收支预算总表, when the question names no fund."""
+    return [r for r in refs if cat.doc.table(r.table).role in OVERALL_ROLES and
+            not any(w in cat.doc.table(r.table).title and w not in text for w in FUND_SOURCES)]
 
 
 def _fit(text: str, cat: Catalog, ref: CellRef) -> tuple[int, int, int, int]:

@@ -89,3 +89,13 @@ def test_a_two_file_document_answers_from_its_narrative_and_its_tables(engine):
     assert why.citations[0].source.startswith("jiangsu-zhengxie-2018.pdf p. ")
     assert [v.value for v in cell.values] == [Decimal("3314.68")]
     assert cell.citations[0].source == "jiangsu-zhengxie-2018-tables.pdf p. 3"
+
+
+def test_two_years_compare_the_whole_budget_unless_a_fund_is_named(engine):
+    """收入合计 of 2018 differs between the 收支预算总表 and the 财政拨款收支预算总表; both years read the
+    same table, the whole budget's unless the question names 财政拨款."""
+    a = engine.ask("江苏省人民检察院2019年收入合计比2018年增加了多少万元？")
+    assert a.status == "answered" and [c.table for c in a.citations] == ["表1", "表1"]
+    assert a.values[2].value == Decimal("2214.39") and a.reading is not None
+    b = engine.ask("江苏省人民检察院2019年财政拨款收入合计比2018年增加了多少万元？")
+    assert [c.table for c in b.citations] == ["表4", "表4"] and b.values[2].value == Decimal("2228.78")
