@@ -40,7 +40,26 @@ def markup_server(tmp_path_factory):
                               cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
                               timeout=600)
         assert done.returncode == 0, done.stderr
+        _wait_until_served(url, documents=2)
         yield url
+
+
+def _wait_until_served(url: str, documents: int, seconds: float = 300) -> None:
+    """The server has taken in the other process's document and indexed it (this test is about what
+    the page shows, not about answering while the store changes under the server)."""
+    import time
+
+    import httpx
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            health = httpx.get(url + "/api/health", timeout=5).json()
+            if health.get("documents") == documents and health.get("index", {}).get("state") not in ("idle", "running"):
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"the server did not list {documents} indexed documents within {seconds:.0f} s")
 
 
 def ask(page, question):
