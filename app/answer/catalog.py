@@ -368,3 +368,36 @@ def _item_name(text: str, org: str) -> str:
     t = re.sub(r"(?:比上年(?:预算)?)$", "", t)
     t = re.sub(r"^的", "", t)
     return t.strip("，,：: ")
+
+
+# ── how cells make up one another ────────────────────────────────────────────────────────────────
+
+TOTAL_WORDS = ("合计", "总计", "小计", "金额", "预算数", "总额")
+
+
+def total_column(t, c: int) -> bool:
+    """A column that totals its siblings (合计, 小计, 预算数 …)."""
+    return c < len(t.columns) and t.columns[c].split("/")[-1] in TOTAL_WORDS
+
+
+def contains(cat: Catalog, whole: CellRef, part: CellRef) -> bool:
+    """Whether ``part`` is part of ``whole``'s figure: a column under the total column's heading in
+    the same row, or a row below it (or a top row under the table's total row) in the same column."""
+    if part.table != whole.table or part == whole:
+        return False
+    t = cat.doc.table(whole.table)
+    if part.row == whole.row:
+        if not total_column(t, whole.column):
+            return False
+        head = t.columns[whole.column].split("/")[:-1]
+        return t.columns[part.column].split("/")[:len(head)] == head
+    if part.column != whole.column:
+        return False
+    parent = t.rows[part.row].parent
+    while parent >= 0:
+        if parent == whole.row:
+            return True
+        parent = t.rows[parent].parent
+    row = t.rows[whole.row]
+    return any(w in row.label for w in TOTAL_WORDS[:3]) and t.rows[part.row].parent < 0 and \
+        not any(w in t.rows[part.row].label for w in TOTAL_WORDS[:3]) and t.rows[part.row].group == row.group

@@ -75,6 +75,10 @@ def _text(res: Result, cat: Catalog) -> str:
         big, small = (a, b) if a.label == x["big"] else (b, a)
         lead = f"{big.label}更多。" if p.op == "compare" else ""
         return f"{lead}{big.label} {_amount(big)}，{small.label} {_amount(small)}，{big.label}比{small.label}多 **{_amount(d)}**。"
+    if p.op == "exclude":
+        whole, *parts, rest = figs
+        listed = "、".join(f"{f.label} {_amount(f)}" for f in parts)
+        return f"{whole.label} {_amount(whole)}，扣除{listed}后为 **{_amount(rest)}**。"
     if p.op == "share" and p.times:
         num, den, s = figs
         return f"{num.label} {_amount(num)}，是{den.label} {_amount(den)} 的 **{_amount(s)}**。"
@@ -121,6 +125,8 @@ def _text(res: Result, cat: Catalog) -> str:
         what = f"{x['label']}比上年{'增加' if (ch.change if ch.change is not None else ch.percent) >= 0 else '减少'}" \
             if ch else x["label"]
         amount = f" **{_amount(figs[0])}**" if figs else ""
+        if x.get("parts"):
+            return f"据情况说明，{x['label']}各组成部分的变化及原因：{res.quote.rstrip('。')}。"
         return f"据情况说明，{what}{amount}的主要原因是：{res.quote.rstrip('。')}。"
     if op == "fact":
         f = figs[0]

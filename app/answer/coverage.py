@@ -24,6 +24,7 @@ from app.answer.vocabulary import (
     COUNTING,
     FILLER,
     FILLER_IN_NAMES,
+    FUND_SOURCES,
     NOISE,
     ROLE_WORDS,
     SINGLE_FILLER,
@@ -56,6 +57,7 @@ def _table_words(cat: Catalog, table_id: str, group: str = "") -> list[str]:
     t = cat.doc.table(table_id)
     title = re.sub(r"^[一二三四五六七八九十\d]+[、.．]\s*|^\d{4}年度?", "", t.title)
     out = [t.title, title, t.id, *ROLE_WORDS.get(t.role, ())]
+    out += [f"{w}拨款" for w in FUND_SOURCES if w in t.title]       # 一般公共预算拨款 spent: 一般公共预算支出表
     out += [label for label, e in _labels_by_table(cat).get(table_id, ())
             if not group or any(r.table == table_id and t.rows[r.row].group in ("", group) for r in e.refs)]
     return out

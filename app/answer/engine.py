@@ -16,6 +16,7 @@ from app.answer.across import across_units, across_years
 from app.answer.catalog import catalog_for
 from app.answer.compose import compose
 from app.answer.contract import Answer
+from app.answer.exclude import honour, split_exclusions
 from app.answer.execute import execute
 from app.answer.final import answer_final, final_year_words
 from app.answer.figures import Result
@@ -41,6 +42,7 @@ from app.answer.scope import (
     wants_across_units,
 )
 from app.answer.text import escape_markdown
+from app.answer.vocabulary import OP_PATTERNS
 from app.settings import Settings
 from index.store import DocumentInfo, Store
 
@@ -151,11 +153,12 @@ class Engine:
             _remember(conv, info.doc_id, (), "lookup", topic_of(text))
             return final
         ctx = self._context(conv.context, info.doc_id, cat, new_unit=bool(scope.mentions))
+        text, excluded = split_exclusions(text)      # "（不含会议费培训费）": checked against the reading
         plans = make_plans(text, cat, ctx, self.search)
         if conv.context.topic and not scope.mentions and all(not p.items for p in plans) and asks_of_last(text):
             # "按在编人数算，人均多少？" after "公用经费是多少": the operation applies to the last subject
             plans = make_plans(f"{subject(conv.context.topic)}，{text}", cat, ctx, self.search)
-        results = [judge(self._run(p, cat), cat, scope.mentions) for p in plans]
+        results = [honour(judge(self._run(p, cat), cat, scope.mentions), excluded, cat) for p in plans]
         model_notes, model_options = [], []
         if (self.llm_planner is not None and plans[0].status == "answered"
                 and all(r.status != "answered" for r in results)):
@@ -163,12 +166,18 @@ class Engine:
             model_notes, model_options = reading.notes, reading.options
             if reading.plans:             # the model's reading goes through the same coverage check
                 plans = reading.plans
-                results = [judge(self._run(p, cat), cat, scope.mentions) for p in plans]
+                results = [honour(judge(self._run(p, cat), cat, scope.mentions), excluded, cat) for p in plans]
         answer = compose(question, results, cat)
-        if answer.status != "answered" and any(p.op == "yoy" for p in plans) and not is_bare(text) \
-                and asks_change_from_last_year(text):       # "比上年多了多少": two documents
-            inherited = all(p.items == ctx.items for p in plans if p.items)
-            answer = self._last_year_loaded(question, text, plans if inherited else (), info, docs) or answer
+        own = next((p.items for p in plans if p.items), ())
+        after_last_year = own in ((), ctx.items) and self._came_from_last_year(conv, info, docs)   # "2018年呢？" then "少了多少？"
+        if answer.status != "answered" and not is_bare(text) and (
+                (any(p.op == "yoy" for p in plans) and asks_change_from_last_year(text)) or
+                (after_last_year and any(p.op in ("yoy", "diff", "compare") for p in plans))):
+            # "比上年多了多少": two documents
+            items = ctx.items if not own or own == ctx.items else ()     # the last subject, asked again
+            answer = self._last_year_loaded(question, text, items, info, docs) or answer
+            if answer.status == "answered" and items and OP_PATTERNS["why"].search(text):   # "少了多少？为啥？"
+                answer = self._with_reason(answer, items, text, cat)
         if model_options and answer.status != "answered":     # the model's reading, offered as a question
             from app.answer.llm import model_clarify
             answer = model_clarify(question, info.doc_id, model_options)
@@ -182,16 +191,34 @@ class Engine:
         _remember(conv, info.doc_id, last.items if last else (), last.op if last else plans[-1].op, topic)
         return answer
 
-    def _last_year_loaded(self, question: str, text: str, plans, info: DocumentInfo, docs) -> Answer | None:
+    def _last_year_loaded(self, question: str, text: str, items, info: DocumentInfo, docs) -> Answer | None:
         """"比上年多了多少" that the document's narrative does not state: the unit's document of the
         year before, when it is loaded, gives the other figure (each cited to its own document)."""
         prev = next((d for d in docs if d.unit_key == info.unit_key and d.year == info.year - 1
                      and d.kind == info.kind), None)
         if prev is None:
             return None
-        items = next((p.items for p in plans if p.items), ())        # the last question's subject, asked again
         asked = f"{subject_item(items)}{without_last_year(text)}" if items else text
         return across_years(question, asked, info, prev, self.store)
+
+    def _with_reason(self, answer: Answer, items, text: str, cat) -> Answer:
+        """The narrative's reason for the change, added to a two-year answer that was also asked why."""
+        why = judge(self._run(Plan("why", cat.doc.doc_id, items, words=text, text=text), cat), cat)
+        if why.status != "answered":
+            answer.notes.append("情况说明没有说明变化的原因。")
+            return answer
+        said = compose(answer.question, [why], cat)
+        return replace(answer, answer=f"{answer.answer}\n\n{said.answer.split(chr(10) + chr(10), 1)[-1]}",
+                       citations=answer.citations + [c for c in said.citations if c not in answer.citations],
+                       notes=answer.notes + said.notes)
+
+    @staticmethod
+    def _came_from_last_year(conv: Conversation, info: DocumentInfo, docs) -> bool:
+        """The conversation's two latest documents are this unit's year before and this one."""
+        years = {d.doc_id: d for d in docs}
+        seen = [years[d] for d in conv.recent[-2:] if d in years]
+        return len(seen) == 2 and all(d.unit_key == info.unit_key and d.kind == info.kind for d in seen) and \
+            {d.year for d in seen} == {info.year, info.year - 1}
 
     def _labels(self, docs: list[DocumentInfo]) -> frozenset[str]:
         """Row and item names of the loaded documents (a 科目 named 法院 is no unit)."""

@@ -216,6 +216,17 @@ def _diff(plan: Plan, cat: Catalog, res: Result) -> None:
     res.extra = {"big": big.label, "small": small.label, "equal": a.value == b.value}
 
 
+def _exclude(plan: Plan, cat: Catalog, res: Result) -> None:
+    """The first item less the others (its parts the question excludes: "三公经费（不含公务接待费）")."""
+    whole, *parts = [item_figure(cat, i, unit=plan.unit) for i in _need_items(plan, 2)]
+    rest = whole.value - sum(p.value for p in parts)
+    names = "、".join(p.label for p in parts)
+    res.figures = [whole, *parts, Figure(f"{whole.label}（不含{names}）", rest, whole.unit,
+                                         whole.cells + tuple(c for p in parts for c in p.cells))]
+    res.cited_cells = [whole.cells[0], *(p.cells[0] for p in parts)]
+    res.calculation = " − ".join(fmt(f.value, whole.unit) for f in [whole, *parts]) + f" = {fmt(rest, whole.unit)} {whole.unit}"
+
+
 def _compare(plan: Plan, cat: Catalog, res: Result) -> None:
     _diff(plan, cat, res)
 
@@ -381,6 +392,6 @@ def _chart(figs: list[Figure], kind: str) -> dict | None:
             "unit": figs[0].unit}
 
 
-OPERATIONS = {"lookup": _lookup, "multi": _lookup, "sum": _sum, "diff": _diff, "compare": _compare,
+OPERATIONS = {"lookup": _lookup, "multi": _lookup, "sum": _sum, "diff": _diff, "exclude": _exclude, "compare": _compare,
               "share": _share, "per_person": _per_person, "per_month": _per_month, "rank": _rank,
               "list": _list, "count": _count, "yoy": _yoy, "prior": _prior, "why": _why, "fact": _fact}

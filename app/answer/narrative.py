@@ -8,7 +8,7 @@ import math
 import re
 from collections import Counter
 
-from app.answer.catalog import COUNTED, Catalog, Change, Fact
+from app.answer.catalog import COUNTED, TOTAL_WORDS, Catalog, CellRef, Change, Fact, contains
 from app.answer.contract import round_half_up
 from app.answer.figures import (
     Figure,
@@ -148,6 +148,30 @@ def headcount(cat: Catalog, which: str) -> Fact | None:
     return best_fact(cat, which + "人数", [], HEADCOUNT_UNITS)
 
 
+MAX_PARTS = 4
+
+
+def _reasons_of_parts(cat: Catalog, item: Item) -> list[tuple[str, Change]]:
+    """The narrative's reasons for the changes of the parts the item's figure is made of (its
+    sub-rows, or the columns under its total column), each part's own statement."""
+    whole = item.refs[0]
+    t = cat.doc.table(whole.table)
+    cells = [CellRef(t.id, r, c) for r in range(len(t.rows)) for c in range(len(t.columns))
+             if (r == whole.row or c == whole.column) and contains(cat, whole, CellRef(t.id, r, c))]
+    out: list[tuple[str, Change]] = []
+    for ref in cells:
+        row = t.rows[ref.row]
+        name = row.label if ref.row != whole.row else \
+            next((p for p in reversed(t.columns[ref.column].split("/")) if p not in TOTAL_WORDS), "")
+        if not name or any(name == n for n, _ in out):
+            continue
+        scored = [(_change_score(ch, [name]), ch) for ch in cat.changes if ch.reason]
+        best = max(scored, key=lambda s: s[0], default=(0, None))
+        if best[0] >= 2:
+            out.append((name, best[1]))
+    return out[:MAX_PARTS]
+
+
 def _stated_change(plan: Plan, cat: Catalog, missing: str) -> tuple[Item | None, Change, str]:
     """The item, the narrative's year-on-year statement about it, and how to name it."""
     item = next((i for i in plan.items if i.refs), None)
@@ -220,6 +244,17 @@ def _why(plan: Plan, cat: Catalog, res: Result) -> None:
             if ch.percent is not None and OP_PATTERNS["change"].search(plan.words or plan.text):
                 res.figures.append(Figure(f"{label}比上年{'增长' if ch.percent > 0 else '下降'}", abs(ch.percent), "%",
                                           sections=(ch.section,)))     # "how did it change, and why"
+        return
+    parts = _reasons_of_parts(cat, item) if item is not None and item.refs else []
+    if parts:                          # “三公”经费: the narrative explains each part's change, not the total's
+        label = item.label.split("·")[0]
+        res.quote = "；".join(f"{name}{'增加' if (ch.change or 0) >= 0 else '减少'}"
+                             f"{fmt(abs(ch.change), '万元') + '万元' if ch.change is not None else ''}，{ch.reason.rstrip('。')}"
+                             for name, ch in parts)
+        res.cited_sections += list(dict.fromkeys(ch.section for _, ch in parts))
+        res.extra = {"label": label, "change": None, "parts": True}
+        res.notes.append(f"情况说明没有直接说明{label if label.startswith('“') else f'“{label}”'}变化的原因；"
+                         f"以上是其组成部分各自的说明。")
         return
     labels = [item.label] if item else []
     for k, s in enumerate(cat.doc.sections):

@@ -27,7 +27,7 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
     ("去年没花完结转到今年的钱", "上年结转"), ("结转到今年的钱", "上年结转"), ("结转到今年", "上年结转"),
     ("上一年度结转", "上年结转"), ("上年度结转", "上年结转"), ("结转下来", "上年结转"),
     ("上年结余", "上年结转结余"), ("结转结余", "上年结转结余"), ("结余结转", "上年结转结余"),
-    ("政府基金", "政府性基金"), ("国资预算", "国有资本经营预算"),
+    ("本级财力", "一般公共预算"), ("政府基金", "政府性基金"), ("国资预算", "国有资本经营预算"),
     ("人头费", "人员经费"), ("办公经费", "公用经费"), ("运转经费", "公用经费"),
     ("收支预算总计", "收支总预算"), ("收支总计", "收支总预算"), ("收支预算总额", "收支总预算"),
     ("总预算", "收支总预算"), ("预算总额", "收支总预算"), ("预算总数", "收支总预算"),
@@ -75,6 +75,9 @@ ENGLISH: tuple[tuple[str, str], ...] = (
     ("largest", "最多"), ("biggest", "最多"), ("highest", "最多"), ("smallest", "最少"), ("top 3", "前三"),
     ("top three", "前三"), ("sum of", "一共"), ("in total", "一共"), ("total", "合计"),
     ("how much", "多少"), ("how many", "多少"), ("what is", ""), ("and", "和"),
+    # single words typed among Chinese ("basic支出", "project支出", "三公budget")
+    ("basic", "基本"), ("projects", "项目"), ("project", "项目"), ("income", "收入"), ("revenue", "收入"),
+    ("subtotal", "小计"), ("salary", "工资"), ("salaries", "工资"), ("meetings", "会议费"), ("meeting", "会议费"),
 )
 
 FULL_TO_HALF = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
@@ -105,12 +108,18 @@ def normalise_question(text: str) -> str:
         lowered = re.sub(r"(?:what\s+)?(?:share|percentage|proportion|part)\s+of\s+(.+?)\s+(?:is|are)\s+(.+?)\s*\??$",
                          r"\2 占 \1 的比例", lowered)
         for en, zh in ENGLISH:
-            lowered = re.sub(rf"\b{re.escape(en)}\b", zh, lowered)
+            lowered = re.sub(rf"(?<![a-z]){re.escape(en)}(?![a-z])", zh, lowered)     # also glued to 汉字
         q = re.sub(r"(?<=[\u4e00-\u9fff）])\s*['’]s\b", "的", lowered)     # 万里街道's → 万里街道的
     for typo, word in TYPOS:
         q = q.replace(typo, word)
     q = SHORT_YEAR.sub(lambda m: f"20{m.group(1)}", q)
+    q = OWN_LEVEL.sub("", q)
     return tidy_spaces(q)
+
+
+# "县本级一般公共预算": the unit's own level's fund, the column beside the 上级…转移支付 one (the
+# tables name it by the fund alone)
+OWN_LEVEL = re.compile(r"[省市县区镇]?本级(?=的?(?:一般公共预算|政府性基金|国有资本经营))")
 
 
 # "19年", "18年比17年": a budget year written with two digits (not 近10年, 第15年, 5.18年)

@@ -88,8 +88,17 @@ def split_parts(question: str) -> list[str]:
         pieces = [x.strip() for x in re.split(r"[，,]", part)]
         listing = any(re.fullmatch(r"(?:各|分别|各自)(?:是|为)?多少(?:钱|万元|元)?", x) for x in pieces)
         parts += pieces if len(pieces) > 1 and not listing and all(ASKING.search(x) for x in pieces) else [part.strip()]
-    parts = [p for p in parts if p]
-    return parts or [question.strip()]
+    merged: list[str] = []
+    for p in parts:
+        if merged and FORMAT_ONLY.fullmatch(p):       # "…比例是多少？（百分比）": how to say it, no question
+            merged[-1] = f"{merged[-1]}（{p.strip('（）()')}）"
+        elif p:
+            merged.append(p)
+    return merged or [question.strip()]
+
+
+FORMAT_ONLY = re.compile(r"[（(]?\s*(?:用|以|按)?(?:百分比|百分数|百分之几|%|万元|元|亿元|保留[一二两三\d]位小数|四舍五入)"
+                         r"(?:表示|计|为单位)?\s*[)）]?")
 
 
 

@@ -36,7 +36,7 @@ from app.answer.vocabulary import FUND_SOURCES
 EXACT_KINDS = ("row", "column", "table", "title", "code", "project")   # linked by name, not guessed
 OVERALL_ROLES = ("overview", "income", "expenditure")   # whole-budget tables: their figure is the plain reading
 MAX_OPTIONS = 3
-OP_NAMES = {"lookup": "查数", "multi": "分别查数", "sum": "求和", "diff": "求差", "compare": "比较", "share": "求占比",
+OP_NAMES = {"lookup": "查数", "multi": "分别查数", "sum": "求和", "diff": "求差", "exclude": "扣除后求差", "compare": "比较", "share": "求占比",
             "per_person": "人均", "per_month": "月均", "rank": "排序", "count": "计数", "list": "列明细",
             "yoy": "与上年比较", "prior": "推算上年数", "why": "说明原因", "fact": "情况说明所载"}
 
@@ -71,7 +71,12 @@ def _judge(result: Result, cat: Catalog, mentions: tuple[str, ...]) -> Result:
         return result
     labels = list(dict.fromkeys(i.label.split("·")[0] for i in plan.items))
     rows = [{(r.table, r.row) for r in i.refs} for i in plan.items if i.kind not in ("table", "title")]
-    if plan.op == "lookup" and len(labels) >= 2 and len(rows) >= 2 and not set.intersection(*rows):   # 财政拨款基本支出中的公务接待费:
+    tabled = [i for i in plan.items if i.kind in ("table", "title")]
+    in_tables = {r.table for i in tabled for r in i.refs}
+    apart = len(rows) >= 2 and not set.intersection(*rows) or \
+        bool(tabled and len(result.figures) > 1 and         # 一般公共预算基本支出里公务接待费: one cell
+             any(i.refs and i.refs[0].table not in in_tables for i in plan.items if i.kind not in ("table", "title")))
+    if plan.op == "lookup" and len(labels) >= 2 and apart:   # 财政拨款基本支出中的公务接待费:
         # one cell, not three (a project named by its title and its document number is one row)
         fits = fitting_cells(text, cat, extra)
         if fits:
@@ -84,6 +89,9 @@ def _judge(result: Result, cat: Catalog, mentions: tuple[str, ...]) -> Result:
     extra += [m.group(0) for m in QUOTED.finditer(text)] if quoted else []
     cov = check(text, result, cat, extra)
     if cov.ok:
+        side = _side_not_read(result, cat, text, extra)
+        if side:        # "三公表里的会议费比基本支出里的会议费多多少": each side is its own figure
+            return _not_read(result, f"问题中“{side}”这一边没有读懂（它说的是哪个数？）。", [])
         return _one_figure_or_clarify(result, cat, text)
     if cov.missing_ops:
         return _not_read(result, f"问题要求的计算（{'、'.join(_op_words(text, cov.missing_ops))}）没有读懂。",
@@ -100,6 +108,21 @@ def _judge(result: Result, cat: Catalog, mentions: tuple[str, ...]) -> Result:
                                     (guessed and max(map(len, words)) > MAX_GUESSED_WORD)):
         return replace(result, status="refused", figures=[], reason=f"文档中没有找到“{'、'.join(words)}”。")
     return _not_read(result, f"我不确定问题中的“{'、'.join(words)}”指的是什么。", _as_options(result, cat))
+
+
+def _side_not_read(result: Result, cat: Catalog, text: str, extra) -> str:
+    """A comparison "A比B…": the side whose words its own figure does not explain ("" when both are)."""
+    if result.plan.op not in ("diff", "compare") or len(result.figures) < 2 or text.count("比") != 1:
+        return ""
+    sides = text.split("比")
+    for side, fig in zip(sides, result.figures[:2]):
+        if not fig.cells:
+            return ""
+        vocab = cell_vocabulary(cat, fig.cells[0]) + [cat.doc.org, fig.label]
+        left = runs(side, vocab, result.plan.op, extra)
+        if any(named_in(cat, w) for w in left):
+            return side.strip("，,。？? ")
+    return ""
 
 
 MAX_GUESSED_WORD = 4
@@ -287,6 +310,15 @@ def _one_figure_or_clarify(result: Result, cat: Catalog, text: str) -> Result:
     plain = unqualified(cat, top, text)
     if not funds and plain and len(plain) < len(top) and len({amount(cat, r) for r in plain}) == 1:
         top = plain
+    named = [r for r in top if _own_name(cat, r) == item.label.split("·")[0]]
+    if named and len(named) < len(top) and len({amount(cat, r) for r in top}) > 1:
+        top = named                      # 培训费 itself, not the project “检察教育培训经费（培训费）”
+    if not funds and len({amount(cat, r) for r in top}) > 1:
+        # 会议费 of the “三公”经费、会议费、培训费 table, not the 基本支出 table's part of it
+        least = min(_narrowing(cat, r, text) for r in top)
+        fewest = [r for r in top if _narrowing(cat, r, text) == least]
+        if len(fewest) < len(top) and len({amount(cat, r) for r in fewest}) == 1:
+            top = fewest
     if len({amount(cat, r) for r in top}) == 1:
         if amount(cat, top[0]) == amount(cat, primary):
             return result
@@ -301,6 +333,31 @@ def _one_figure_or_clarify(result: Result, cat: Catalog, text: str) -> Result:
         return result                    # 项目支出: the whole budget's figure, the narrower ones in notes
     return _not_read(result, f"“{item.label.split('·')[0]}”在不同的表或行中有不同的数：",
                      [_option(cat, r) for r in _distinct(cat, top)])
+
+
+def _own_name(cat: Catalog, ref: CellRef) -> str:
+    """What a cell is called on its own: its row's name, or (a one-row table's cell, a row's part
+    column) its column's."""
+    t = cat.doc.table(ref.table)
+    row = t.rows[ref.row]
+    column = next((p for p in reversed(t.columns[ref.column].split("/")) if p not in ("合计", "小计")), "") \
+        if ref.column < len(t.columns) else ""
+    return row.label if row.label and (ref.column == 0 or len(t.columns) == 1) else column or row.label
+
+
+# What a table of each kind holds only part of: its figure for a name is narrower than the figure
+# of a table that is not so qualified, unless the question says these words.
+PART_OF_BUDGET = {"gpb_basic": ("基本支出", "人员经费", "公用经费", "经济分类", "经济科目"), "gpb_project": ("项目支出",),
+                  "admin_cost": ("机关运行",)}
+
+
+def _narrowing(cat: Catalog, ref: CellRef, text: str) -> int:
+    """How many qualifiers the question does not say narrow the cell's table: sources of funds in
+    its title, the part of the budget its kind holds (基本支出, 项目支出, 机关运行经费)."""
+    t = cat.doc.table(ref.table)
+    funds = sum(1 for w in FUND_SOURCES if w in t.title and w not in text)
+    part = PART_OF_BUDGET.get(t.role, ())
+    return funds + int(bool(part) and not any(w in text for w in part))
 
 
 def unqualified(cat: Catalog, refs, text: str) -> list[CellRef]:

@@ -318,10 +318,11 @@ def resolve_scope(q: str, docs: list[DocumentInfo], picked: str | None = None, l
         by_year = [d for d in pool if d.year in years]
         if by_year:
             pool = by_year
-        elif preferred is not None and preferred in pool:
-            pool = [preferred]          # the plan says that year is not in the document
+        elif picked and by_id[picked] in pool:
+            pool = [by_id[picked]]      # the plan says that year is not in the picked document
         elif pool:                      # 江苏省政协办公厅2019年… with 2017 and 2018 loaded: no guess
-            units = "、".join(dict.fromkeys(escape_markdown(d.org or d.doc_id) for d in pool)) if named else ""
+            units = "、".join(dict.fromkeys(escape_markdown(d.org or d.doc_id) for d in pool)) \
+                if named or preferred is not None else ""
             held = "、".join(f"{y}年" for y in sorted({d.year for d in pool if d.year}))
             asked = "、".join(f"{y}年" for y in sorted(years))
             return Scope(None, "refused", f"没有导入{units}{asked}的预算文档（已导入的是{held}的），"

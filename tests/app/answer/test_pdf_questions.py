@@ -92,15 +92,16 @@ def test_unscoped_question_asks_which_document(many):
     assert "上海市普陀区人民政府办公室2025年部门预算：公务用车运行费是多少" in a.options
 
 
-@pytest.mark.parametrize("doc,tables", [("putuo-zhengfuban-2025", ("表9", "表8")),
-                                        ("jiangsu-jianchayuan-2019", ("表9", "表6"))])
-def test_one_name_two_figures_is_asked_back(many, doc, tables):
+@pytest.mark.parametrize("doc,value,other", [("putuo-zhengfuban-2025", D("28.50"), "表8"),
+                                              ("jiangsu-jianchayuan-2019", D("101.26"), "表6")])
+def test_one_name_two_figures_reads_the_table_that_does_not_narrow_it(many, doc, value, other):
     """公务接待费 of the 三公 table (all of the unit's funds) and of the 经济分类 table of 基本支出
-    differ; nothing in the question says which: both are offered, neither is stated."""
+    (the 基本支出 part only) differ; the question does not say 基本支出, so the 三公 table's figure is
+    the answer, and the narrower table is cited beside it."""
     a = many.ask("公务接待费是多少？", doc=doc)
-    assert a.status == "clarify" and not a.values and len(a.options) == 2
-    titles = {t.id: t.title for t in many.store.load(doc).tables}
-    assert all(re.sub(r"^\d{4}年", "", titles[t]) in " ".join(a.options) for t in tables)
+    assert a.status == "answered" and a.values[0].value == value and a.values[0].unit == "万元", a.answer
+    assert a.reading.table == "表9"
+    assert other in {c.table for c in a.citations}
 
 
 def test_a_fund_source_table_does_not_rival_the_whole_budget(many):
@@ -163,6 +164,39 @@ def test_a_conversation_moves_between_units_and_each_answer_cites_its_own(many):
         assert a.status == "answered" and a.values[0].value == value, (question, a.answer)
         assert {c.doc for c in a.citations} == {doc} and a.reading.doc == doc, question
         assert a.answer.splitlines()[0].startswith("【"), question        # the reading comes first
+
+
+@pytest.mark.parametrize("question, values", [
+    # 会议费 is no part of the “三公”经费 小计: the figure as it is
+    ("会议费预算是多少（不算三公）？", ["158.44"]),
+    ("三公经费（不含会议费培训费）是多少？", ["418.26"]),
+    # a part of the 小计 column's heading: taken out and computed
+    ("三公经费除了公务接待费以外是多少？", ["418.26", "101.26", "317.00"]),
+])
+def test_exclusions_in_the_three_public_table(many, question, values):
+    a = many.ask(question, doc="jiangsu-jianchayuan-2019")
+    assert a.status == "answered", a.answer
+    assert [str(v.value) for v in a.values] == values
+    assert {c.table for c in a.citations} == {"表9"}
+
+
+@pytest.mark.parametrize("question, value", [
+    ("公务接待费预算是多少？", "101.26"),       # not 33.26, the 基本支出 tables' part of it
+    ("培训费是多少？", "700.00"),
+])
+def test_an_item_of_the_three_public_table_is_read_there_unless_basic_spending_is_named(many, question, value):
+    a = many.ask(question, doc="jiangsu-jianchayuan-2019")
+    assert a.status == "answered" and str(a.values[0].value) == value, a.answer
+    assert a.reading.table == "表9"
+    basic = many.ask(f"基本支出里的{question}", doc="jiangsu-jianchayuan-2019")
+    assert basic.status != "answered" or basic.reading.table != "表9", basic.answer
+
+
+def test_why_a_total_changed_gives_its_parts_reasons_when_only_those_are_stated(many):
+    a = many.ask("收支总预算为什么会增加？", doc="jiangsu-jianchayuan-2019")
+    assert a.status == "answered", a.answer
+    assert "计发基数" in a.answer and "组成部分" in a.answer
+    assert any("没有直接说明" in n for n in a.notes)
 
 
 # Questions written without reading the engine (eval/questions/pdf-fresh*.jsonl), and the ones it still

@@ -1,0 +1,138 @@
+"""Exclusions: "三公经费（不含会议费培训费）", "会议费（不算三公）", "上级转移支付那部分不算".
+
+The excluded words are taken out of the question before it is read (they name what the answer
+must not contain, not what it is), and checked against the reading afterwards:
+- the figure read does not contain what is excluded (会议费 is no part of the “三公”经费 小计): the
+  figure is the answer, and the reading says so;
+- it contains it as a part (the 合计 column beside the excluded column, a row above the excluded
+  row): the answer is the figure less the part, computed and cited;
+- it is the excluded thing itself, or the document does not show the excluded thing apart from a
+  total that would contain it: not answered (the question cannot be read from the tables).
+
+    text, excluded = split_exclusions("三公经费（不含会议费培训费）是多少")
+    result = honour(result, excluded, catalog)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from app.answer.catalog import TOTAL_WORDS, Catalog, CellRef, contains, total_column
+from app.answer.coverage import named_in
+from app.answer.execute import execute
+from app.answer.figures import Result
+from app.answer.linking import Item
+
+NAME = r"(?![多少高低大小贵])[\u4e00-\u9fff“”、]{2,24}?"
+END = r"(?:以外|之外|在内|外|(?:那部分|这部分|部分|那块|这块|的话)?(?=$|[，。？！；,.?!;）)]|的))"
+BEFORE = re.compile(rf"(?:(?<!包)不包含|(?<!包)不包括|(?<!含)不含|(?<!算)不算上?|(?<!计)不计入?|(?<!要)不要|(?<![扣剔刨减去])除了?)"
+                    rf"(?P<x>{NAME}){END}")
+AFTER = re.compile(rf"(?:^|(?<=[，。？！；,.?!;（(]))(?P<x>{NAME})(?:那部分|这部分|部分|那块|这块)?"
+                   rf"(?:不算|不含|不计|除外|不要|不包括在内)(?=$|[，。？！；,.?!;）)])")
+
+
+def split_exclusions(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` without its exclusion phrases, and the excluded names."""
+    excluded: list[str] = []
+
+    def take(m: re.Match) -> str:
+        excluded.append(m.group("x").strip("“”、"))
+        return " "
+
+    out = BEFORE.sub(take, text)
+    out = AFTER.sub(take, out)
+    out = re.sub(r"[（(]\s*[)）]", " ", out)
+    return out, tuple(x for x in excluded if x)
+
+
+def honour(result: Result, excluded: tuple[str, ...], cat: Catalog) -> Result:
+    """``result`` checked against what the question excludes (see the module's docstring)."""
+    if not excluded or result.status != "answered" or not result.cited_cells:
+        return result
+    lookup = result.plan.op in ("lookup", "multi") and len(result.plan.items) <= 1
+    first = result.cited_cells[0]
+    read = [first] if lookup else list(dict.fromkeys(f.cells[0] for f in result.figures if f.cells))
+    whole, parts = None, []
+    for word in excluded:
+        names = named_in(cat, word)
+        if not names:
+            result.notes.append(f"文档中没有单独列出“{word}”；所给的数不含它。")
+            continue
+        for name in names:
+            for cited in read:
+                how, at, part = _placed(cat, cited, name)
+                if how == "is":
+                    return _refused(result, f"问题要求不含“{name}”，而所读的数就是“{name}”。")
+                if how == "unknown" and _is_total(cat, cited):
+                    t = cat.doc.table(cited.table)
+                    return _refused(result, f"{t.id}《{t.title}》没有单独列出“{name}”，"
+                                            f"看不出所读的数是否包含它，无法扣除。")
+                if how != "inside":
+                    continue
+                if not lookup or whole not in (None, at):   # one figure is taken apart
+                    return _refused(result, f"问题要求不含“{name}”，这个计算里的数包含它，无法扣除后再算。")
+                whole = at
+                parts.append((name, part))
+    if whole is None:
+        result.notes.append(f"所给的数不含{'、'.join(f'“{w}”' for w in excluded)}。")
+        return result
+    label = result.figures[0].label if result.figures else cat.doc.table(whole.table).rows[whole.row].label
+    items = (Item(label, (whole,), "column"),) + tuple(Item(n, (c,), "column") for n, c in dict.fromkeys(parts))
+    return execute(replace(result.plan, op="exclude", items=items), cat)
+
+
+def _placed(cat: Catalog, cited: CellRef, name: str) -> tuple[str, CellRef | None, CellRef | None]:
+    """Where ``name`` stands to the figure of ``cited``: "is" it, "inside" it (with the cell holding
+    the same figure in a table that shows the part, and the part's cell), "apart" from it, or
+    "unknown" (no table shows both)."""
+    for at in [cited] + _mirrors(cat, cited, name):
+        cells = _cells_named(cat, at, name)
+        if not cells:
+            continue
+        if at in cells:
+            return "is", at, None
+        inside = next((c for c in cells if contains(cat, at, c)), None)
+        return ("inside", at, inside) if inside is not None else ("apart", at, None)
+    return "unknown", None, None
+
+
+def _mirrors(cat: Catalog, cited: CellRef, name: str) -> list[CellRef]:
+    """Cells with ``cited``'s figure in the other tables that name ``name`` (基本支出 291.73 of the
+    支出总表 is the 合计 of the 基本支出 table, whose columns show 人员经费)."""
+    value = cat.value(cited)
+    tables = {r.table for r in cat.entries[name].refs} if name in cat.entries else set()
+    tables |= {t.id for t in cat.doc.tables if any(name in c for c in t.columns)}
+    out = []
+    for t in cat.doc.tables:
+        if t.id in tables and t.id != cited.table and t.unit == cat.doc.table(cited.table).unit:
+            out += [CellRef(t.id, r, c) for r, row in enumerate(t.rows) for c, v in enumerate(row.values)
+                    if v is not None and v == value]
+    return out
+
+
+def _cells_named(cat: Catalog, at: CellRef, name: str) -> list[CellRef]:
+    """The cells ``name`` names in ``at``'s table: its catalog entry's, rows whose label contains
+    it (in ``at``'s column), and those of ``at``'s row under a column whose header names it."""
+    t = cat.doc.table(at.table)
+    cells = [r for r in cat.entries[name].refs if r.table == at.table] if name in cat.entries else []
+    cells += [CellRef(t.id, r, at.column) for r, row in enumerate(t.rows) if row.label and name in row.label]
+    return list(dict.fromkeys(cells + _columns_named(cat, at, name)))
+
+
+def _refused(result: Result, reason: str) -> Result:
+    return replace(result, status="refused", figures=[], reason=reason)
+
+
+def _columns_named(cat: Catalog, at: CellRef, name: str) -> list[CellRef]:
+    """The cells of ``at``'s row under a column whose header names ``name``."""
+    t = cat.doc.table(at.table)
+    return [CellRef(t.id, at.row, c) for c, col in enumerate(t.columns) if name in col.split("/")[-1]
+            or name in col.split("/")[:-1] and col.split("/")[-1] in TOTAL_WORDS]
+
+
+def _is_total(cat: Catalog, ref: CellRef) -> bool:
+    t = cat.doc.table(ref.table)
+    row = t.rows[ref.row]
+    if any(w in row.label for w in TOTAL_WORDS) or any(r.parent == ref.row for r in t.rows):
+        return True
+    return total_column(t, ref.column) and len(t.columns) > 1
