@@ -54,7 +54,7 @@ class IndexReport:
 def index_documents(settings, store, doc_ids: list[str] | None = None, rebuild: bool = False,
                     progress: bool | None = None, on_progress=None) -> IndexReport:
     """Index ``doc_ids`` (default, and with ``rebuild``: every stored document, and chunks of documents
-    no longer in the store are removed). ``progress``: tqdm bar (None: only for long runs);
+    no longer in the store are removed). ``progress``: tqdm bar (None: only for long runs, on a terminal);
     ``on_progress(done, total)``: called before the first batch and after each one (e.g. the web page)."""
     start = time.perf_counter()
     configure_jieba(settings.data_dir / "jieba")
@@ -218,7 +218,7 @@ def _embed_and_add(collection, embedder, chunks: list[tuple[Chunk, dict]], progr
     if not chunks:
         return 0
     from tqdm import tqdm
-    show = len(chunks) >= PROGRESS_FROM if progress is None else progress
+    show = len(chunks) >= PROGRESS_FROM and sys.stderr.isatty() if progress is None else progress   # no bar in logs
     with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not show, file=sys.stderr) as bar:
         for i in range(0, len(chunks), BATCH):
             batch = chunks[i:i + BATCH]

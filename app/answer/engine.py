@@ -168,16 +168,8 @@ class Engine:
                 plans = reading.plans
                 results = [honour(judge(self._run(p, cat), cat, scope.mentions), excluded, cat) for p in plans]
         answer = compose(question, results, cat)
-        own = next((p.items for p in plans if p.items), ())
-        after_last_year = own in ((), ctx.items) and self._came_from_last_year(conv, info, docs)   # "2018年呢？" then "少了多少？"
-        if answer.status != "answered" and not is_bare(text) and (
-                (any(p.op == "yoy" for p in plans) and asks_change_from_last_year(text)) or
-                (after_last_year and any(p.op in ("yoy", "diff", "compare") for p in plans))):
-            # "比上年多了多少": two documents
-            items = ctx.items if not own or own == ctx.items else ()     # the last subject, asked again
-            answer = self._last_year_loaded(question, text, items, info, docs) or answer
-            if answer.status == "answered" and items and OP_PATTERNS["why"].search(text):   # "少了多少？为啥？"
-                answer = self._with_reason(answer, items, text, cat)
+        if answer.status != "answered" and not is_bare(text):
+            answer = self._against_last_year(question, text, plans, ctx, conv, info, docs, cat) or answer
         if model_options and answer.status != "answered":     # the model's reading, offered as a question
             from app.answer.llm import model_clarify
             answer = model_clarify(question, info.doc_id, model_options)
@@ -189,6 +181,21 @@ class Engine:
         keep = not own and asks_of_last(text)          # "为啥增这么多" keeps the subject
         topic = conv.context.topic if keep and conv.context.topic else topic_of(" ".join(p.text for p in plans))
         _remember(conv, info.doc_id, last.items if last else (), last.op if last else plans[-1].op, topic)
+        return answer
+
+    def _against_last_year(self, question: str, text: str, plans, ctx: Context, conv: Conversation,
+                           info: DocumentInfo, docs, cat) -> Answer | None:
+        """A change from last year that one document does not state ("比上年多了多少", or "少了多少？"
+        after moving from last year's document to this one): the unit's two documents, and the
+        narrative's reason when the question also asks why."""
+        own = next((p.items for p in plans if p.items), ())
+        items = ctx.items if own in ((), ctx.items) else ()       # the last subject, asked again
+        asked = (any(p.op == "yoy" for p in plans) and asks_change_from_last_year(text)) or \
+            (bool(items) and self._came_from_last_year(conv, info, docs)
+             and any(p.op in ("yoy", "diff", "compare") for p in plans))
+        answer = self._last_year_loaded(question, text, items, info, docs) if asked else None
+        if answer is not None and answer.status == "answered" and items and OP_PATTERNS["why"].search(text):
+            answer = self._with_reason(answer, items, text, cat)       # "少了多少？为啥？"
         return answer
 
     def _last_year_loaded(self, question: str, text: str, items, info: DocumentInfo, docs) -> Answer | None:
@@ -208,7 +215,8 @@ class Engine:
             answer.notes.append("情况说明没有说明变化的原因。")
             return answer
         said = compose(answer.question, [why], cat)
-        return replace(answer, answer=f"{answer.answer}\n\n{said.answer.split(chr(10) + chr(10), 1)[-1]}",
+        reason = said.answer.split("\n\n", 1)[-1]             # without its reading line
+        return replace(answer, answer=f"{answer.answer}\n\n{reason}",
                        citations=answer.citations + [c for c in said.citations if c not in answer.citations],
                        notes=answer.notes + said.notes)
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
-from app.answer.catalog import Catalog, CellRef
+from app.answer.catalog import TOTAL_WORDS, Catalog, CellRef, total_column
 from app.answer.contract import Reading
 from app.answer.coverage import (
     Coverage,
@@ -110,11 +110,14 @@ def _judge(result: Result, cat: Catalog, mentions: tuple[str, ...]) -> Result:
     return _not_read(result, f"我不确定问题中的“{'、'.join(words)}”指的是什么。", _as_options(result, cat))
 
 
+THAN = re.compile(r"(?<![相对])比(?![较例重率上去])")       # "A比B", not 比较, 比例, 相比, 比上年
+
+
 def _side_not_read(result: Result, cat: Catalog, text: str, extra) -> str:
     """A comparison "A比B…": the side whose words its own figure does not explain ("" when both are)."""
-    if result.plan.op not in ("diff", "compare") or len(result.figures) < 2 or text.count("比") != 1:
+    sides = THAN.split(text)
+    if result.plan.op not in ("diff", "compare") or len(result.figures) < 2 or len(sides) != 2:
         return ""
-    sides = text.split("比")
     for side, fig in zip(sides, result.figures[:2]):
         if not fig.cells:
             return ""
@@ -340,7 +343,7 @@ def _own_name(cat: Catalog, ref: CellRef) -> str:
     column) its column's."""
     t = cat.doc.table(ref.table)
     row = t.rows[ref.row]
-    column = next((p for p in reversed(t.columns[ref.column].split("/")) if p not in ("合计", "小计")), "") \
+    column = next((p for p in reversed(t.columns[ref.column].split("/")) if p not in TOTAL_WORDS), "") \
         if ref.column < len(t.columns) else ""
     return row.label if row.label and (ref.column == 0 or len(t.columns) == 1) else column or row.label
 
@@ -355,16 +358,20 @@ def _narrowing(cat: Catalog, ref: CellRef, text: str) -> int:
     """How many qualifiers the question does not say narrow the cell's table: sources of funds in
     its title, the part of the budget its kind holds (基本支出, 项目支出, 机关运行经费)."""
     t = cat.doc.table(ref.table)
-    funds = sum(1 for w in FUND_SOURCES if w in t.title and w not in text)
     part = PART_OF_BUDGET.get(t.role, ())
-    return funds + int(bool(part) and not any(w in text for w in part))
+    return len(_unasked_funds(t, text)) + int(bool(part) and not any(w in text for w in part))
+
+
+def _unasked_funds(t, text: str) -> list[str]:
+    """The sources of funds a table's title names and the question does not."""
+    return [w for w in FUND_SOURCES if w in t.title and w not in text]
 
 
 def unqualified(cat: Catalog, refs, text: str) -> list[CellRef]:
     """The cells of whole-budget tables whose titles name no source of funds the question does not:
     收入合计 of the 收支预算总表, not of the 财政拨款收支预算总表, when the question names no fund."""
     return [r for r in refs if cat.doc.table(r.table).role in OVERALL_ROLES and
-            not any(w in cat.doc.table(r.table).title and w not in text for w in FUND_SOURCES)]
+            not _unasked_funds(cat.doc.table(r.table), text)]
 
 
 def _fit(text: str, cat: Catalog, ref: CellRef) -> tuple[int, int, int, int]:
@@ -378,8 +385,7 @@ def _fit(text: str, cat: Catalog, ref: CellRef) -> tuple[int, int, int, int]:
         if row.level > 0 and row.name and row.name not in text:
             unnamed += 1
         parent = row.parent
-    column = t.columns[ref.column].split("/")[-1] if ref.column < len(t.columns) else ""
-    total = ref.column == 0 or column in ("合计", "总计", "小计", "金额", "预算数")
+    total = ref.column == 0 or total_column(t, ref.column)
     row = t.rows[ref.row]
     named = bool(row.name) and row.name in text                  # the row itself is named (合计中…小计)
     return _explained(text, cell_vocabulary(cat, ref)), int(named), -unnamed, int(total)

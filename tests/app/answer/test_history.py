@@ -99,3 +99,17 @@ def test_two_years_compare_the_whole_budget_unless_a_fund_is_named(engine):
     assert a.values[2].value == Decimal("2214.39") and a.reading is not None
     b = engine.ask("江苏省人民检察院2019年财政拨款收入合计比2018年增加了多少万元？")
     assert [c.table for c in b.citations] == ["表4", "表4"] and b.values[2].value == Decimal("2228.78")
+
+
+def test_a_conversation_that_moves_a_year_compares_the_two_documents_and_refuses_a_year_not_loaded(engine):
+    from app.answer.engine import Conversation
+    chat = Conversation()
+    first = engine.ask("江苏省人民检察院2018年的三公经费是多少？", conversation=chat)
+    second = engine.ask("2019年呢？", conversation=chat)
+    assert (first.doc, second.doc) == ("jiangsu-jianchayuan-2018", "jiangsu-jianchayuan-2019")
+    change = engine.ask("少了多少？", conversation=chat)
+    assert change.status == "answered", change.answer
+    assert [v.value for v in change.values][:3] == [Decimal("418.26"), Decimal("484.30"), Decimal("66.04")]
+    assert {c.doc for c in change.citations} == {"jiangsu-jianchayuan-2018", "jiangsu-jianchayuan-2019"}
+    later = engine.ask("2020年的呢？", conversation=chat)
+    assert later.status == "refused" and not later.values and "2020年" in later.answer

@@ -124,3 +124,21 @@ def test_coverage_wants_the_operation_the_question_names(cat):
     ref = cell(cat, "表3", "社会保障和就业支出", "合计")
     result = reading_at(Result(make_plans("社会保障和就业支出", cat, Context(DOC))[0]), cat, ref)
     assert check("社会保障和就业支出占总支出的比重", result, cat).missing_ops == ("share",)
+
+
+@pytest.mark.parametrize("question, values", [
+    ("人员经费比公用经费多多少？", ["280.40", "11.33", "269.07"]),
+    ("基本支出和项目支出比较，哪个多？", ["291.73", "75.61", "216.12"]),      # 比较 is no "A比B"
+    ("基本支出与项目支出相比哪个多？", ["291.73", "75.61", "216.12"]),
+])
+def test_each_side_of_a_comparison_is_read_by_its_own_figure(engine, question, values):
+    a = engine.ask(question, doc=DOC)
+    assert a.status == "answered", a.answer
+    assert [str(v.value) for v in a.values] == values
+
+
+def test_a_side_its_figure_does_not_explain_is_asked_back(engine):
+    """"社保支出里的基本支出比项目支出里的工资福利支出多多少": the second side names a sub-row of
+    another table; a reading that compares with the 项目支出 total is not answered."""
+    a = engine.ask("一般公共预算基本支出里的公用经费比项目支出里的工资福利支出多多少？", doc=DOC)
+    assert a.status != "answered" or "75.61" not in [str(v.value) for v in a.values], a.answer
