@@ -113,6 +113,8 @@ def cell_vocabulary(cat: Catalog, ref: CellRef) -> list[str]:
         parent = t.rows[parent].parent
     if 0 <= ref.column < len(t.columns):
         words += [p for p in t.columns[ref.column].split("/") if p]
+        if "转移支付" not in t.columns[ref.column] and any("转移支付" in c for c in t.columns):
+            words.append("本级")        # the unit's own level's fund, beside the 上级…转移支付 column
     by_cell = _labels_by_cell(cat)
     words += by_cell.get((ref.table, ref.row, ref.column), ())
     words += by_cell.get((ref.table, ref.row, 0), ())
@@ -195,8 +197,15 @@ def runs(text: str, vocab: list[str], op: str, extra_words=()) -> list[str]:
     _mark_pattern(text, mask, COUNTING)
     _mark_words(text, mask, AMOUNT_UNITS)
     _mark_restated(text, mask)
+    for w in WHOLE_WORDS:        # 本级 is not explained by 上级一般… and 级一般 of another label
+        if w in text and not any(w in v for v in vocab):
+            for m in re.finditer(w, text):
+                mask[m.start():m.end()] = [False] * len(w)
     rest = "".join(" " if m else ch for ch, m in zip(text, mask))
     return [w for w in CJK.findall(rest) if len(w) >= MIN_WORD]
+
+
+WHOLE_WORDS = ("本级", "上级")   # qualifiers a reading accounts for only by saying them
 
 
 RESTATED = re.compile(r"([\u4e00-\u9fff]{2,12})(?:这一项|这项|这个科目)?[（(]((?:[^（）()]|[（(][^（）()]{1,6}[)）]){2,30})[)）]")

@@ -27,7 +27,7 @@ NAME = r"(?![多少高低大小贵])[\u4e00-\u9fff“”、]{2,24}?"
 END = r"(?:以外|之外|在内|外|(?:那部分|这部分|部分|那块|这块|的话)?(?=$|[，。？！；,.?!;）)]|的))"
 BEFORE = re.compile(rf"(?:(?<!包)不包含|(?<!包)不包括|(?<!含)不含|(?<!算)不算上?|(?<!计)不计入?|(?<!要)不要|(?<![扣剔刨减去])除了?)"
                     rf"(?P<x>{NAME}){END}")
-AFTER = re.compile(rf"(?:^|(?<=[，。？！；,.?!;（(]))(?P<x>{NAME})(?:那部分|这部分|部分|那块|这块)?"
+AFTER = re.compile(rf"(?:^|(?<=[，。？！；,.?!;（(]))(?P<x>{NAME})的?(?:那部分|这部分|部分|那块|这块)?"
                    rf"(?:不算|不含|不计|除外|不要|不包括在内)(?=$|[，。？！；,.?!;）)])")
 
 
@@ -54,7 +54,7 @@ def honour(result: Result, excluded: tuple[str, ...], cat: Catalog) -> Result:
     read = [first] if lookup else list(dict.fromkeys(f.cells[0] for f in result.figures if f.cells))
     whole, parts = None, []
     for word in excluded:
-        names = named_in(cat, word)
+        names = named_in(cat, word) or abbreviated(cat, word)
         if not names:
             result.notes.append(f"文档中没有单独列出“{word}”；所给的数不含它。")
             continue
@@ -79,6 +79,19 @@ def honour(result: Result, excluded: tuple[str, ...], cat: Catalog) -> Result:
     label = result.figures[0].label if result.figures else cat.doc.table(whole.table).rows[whole.row].label
     items = (Item(label, (whole,), "column"),) + tuple(Item(n, (c,), "column") for n, c in dict.fromkeys(parts))
     return execute(replace(result.plan, op="exclude", items=items), cat)
+
+
+def abbreviated(cat: Catalog, word: str) -> list[str]:
+    """Column names ``word`` shortens, its characters in order ("上级转移支付" of
+    “上级一般公共预算安排的转移支付”), when only one name fits."""
+    heads = {p for t in cat.doc.tables for c in t.columns for p in c.split("/")}
+    fits = [h for h in heads if len(h) <= 3 * len(word) and _in_order(word, h)]
+    return fits if len(fits) == 1 else []
+
+
+def _in_order(short: str, full: str) -> bool:
+    it = iter(full)
+    return all(ch in it for ch in short)
 
 
 def _placed(cat: Catalog, cited: CellRef, name: str) -> tuple[str, CellRef | None, CellRef | None]:

@@ -113,13 +113,7 @@ def normalise_question(text: str) -> str:
     for typo, word in TYPOS:
         q = q.replace(typo, word)
     q = SHORT_YEAR.sub(lambda m: f"20{m.group(1)}", q)
-    q = OWN_LEVEL.sub("", q)
     return tidy_spaces(q)
-
-
-# "县本级一般公共预算": the unit's own level's fund, the column beside the 上级…转移支付 one (the
-# tables name it by the fund alone)
-OWN_LEVEL = re.compile(r"[省市县区镇]?本级(?=的?(?:一般公共预算|政府性基金|国有资本经营))")
 
 
 # "19年", "18年比17年": a budget year written with two digits (not 近10年, 第15年, 5.18年)

@@ -142,6 +142,7 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
     return "lookup", extra      # "基本支出，只算财政拨款的话": the second name narrows the first
 
 
+CARRIED_IN = re.compile(r"结转(?:过来|到今年|到本年|下来|进来)|转入|带过来")   # the money came over into this year
 LIST_MARK = re.compile(r"[和与及跟同、/+＋]|以及|分别|各自|各是|各为|各多少|还有|都是|[，,；;].{0,12}(?:呢|分别|各)")
 
 
@@ -156,6 +157,14 @@ def plan_part(q: str, catalog: Catalog, ctx: Context, first: bool, search=None) 
         q = re.sub(rf"(比|较|与|和|跟|同)\s*{doc.year - 1}\s*年(?:度)?", r"\1上年", q)
     items, rest = link_items(q, catalog)
     op, extra = detect_op(rest, len(items))
+    if op == "prior" and not OP_PATTERNS["prior"].search(q):     # 上年 before a carry-over's name
+        if not CARRIED_IN.search(q):
+            this_year = f"{doc.year}年" if doc.year else "本年"
+            return Plan("prior", doc.doc_id, status="clarify", text=q,
+                        reason=f"“上年…结转”可以指结转到{this_year}的数（表中的结转数），也可以指上一年的结转数"
+                               f"（由情况说明的增减推算）。请说明是哪一个，例如“结转过来的钱是多少”或"
+                               f"“{doc.year - 1 if doc.year else '上'}年的结转数是多少”。")
+        op = "lookup"           # "上年财政拨款结转过来的钱": the carry-over into this year
     years = [int(y) for y in YEAR.findall(rest)]
     other_years = [y for y in years if y != doc.year]
     fact_like = bool(FACT_HINT.search(rest))

@@ -81,3 +81,25 @@ def test_contains_reads_the_table_structure(engine):
     assert contains(cat, CellRef("表6", total, col["人员经费"]), CellRef("表6", wages, col["人员经费"]))
     assert not contains(cat, CellRef("表6", total, col["人员经费"]), CellRef("表6", total, col["公用经费"]))
     assert not contains(cat, CellRef("表6", wages, col["人员经费"]), CellRef("表6", total, col["人员经费"]))
+
+
+@pytest.mark.parametrize("question", [
+    "社会保障和就业支出里头，本级一般公共预算安排了多少？上级转移支付的那部分不算",
+    "社会保障和就业支出里头，本级一般公共预算安排了多少",
+])
+def test_own_level_is_the_column_beside_the_transfer_one(engine, question):
+    """本级 is explained only by a column of a table that also shows 上级…转移支付 (not by the
+    一般公共预算 spending table, whose figure holds the transfer), and "上级转移支付" names that
+    column in short."""
+    a = ask(engine, question)
+    assert a.status == "answered", a.answer
+    assert [str(v.value) for v in a.values] == ["252.47"] and a.reading.table == "表2"
+
+
+def test_last_year_qualifying_a_carry_over_is_no_last_years_figure(engine):
+    a = ask(engine, "“企业关闭破产补助”这项里，上年财政拨款结转过来的钱有多少？")
+    assert a.status == "answered" and a.reading.op == "lookup", a.answer
+    assert [str(v.value) for v in a.values] == ["0.11"] and a.reading.column == "财政拨款结转"
+    # without saying the money came over, it may be last year's carry-over as well: asked back
+    both = ask(engine, "上年财政拨款结转预算是多少？")
+    assert both.status == "clarify" and not both.values and "2024年" in both.answer
