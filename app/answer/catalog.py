@@ -259,14 +259,17 @@ def build_catalog(doc: BudgetDocument) -> Catalog:
     return Catalog(doc, entries, tuple(_facts(doc.sections)), tuple(_changes(doc.sections, doc.org)))
 
 
-_CACHE: dict[tuple[str, str], Catalog] = {}
+_CACHE: dict[tuple[str, str], tuple[BudgetDocument, Catalog]] = {}
 
 
 def catalog_for(doc: BudgetDocument) -> Catalog:
+    """The document's catalog, built once per document (the same file read the same way). A
+    document edited in memory keeps its id and sha256 but is another document: compared whole."""
     key = (doc.doc_id, doc.sha256)
-    if key not in _CACHE:
-        _CACHE[key] = build_catalog(doc)
-    return _CACHE[key]
+    hit = _CACHE.get(key)
+    if hit is None or (hit[0] is not doc and hit[0] != doc):
+        hit = _CACHE[key] = (doc, build_catalog(doc))
+    return hit[1]
 
 
 def _sentences(text: str) -> list[str]:

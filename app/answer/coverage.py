@@ -63,15 +63,16 @@ def _table_words(cat: Catalog, table_id: str, group: str = "") -> list[str]:
     return out
 
 
-_CACHE: dict[tuple[str, str, str], object] = {}
+_CACHE: dict[tuple[str, str, str], tuple[Catalog, object]] = {}
 
 
 def _cached(name: str, cat: Catalog, build):
-    """Per-catalog derived data (a catalog is built once per document version)."""
+    """Per-catalog derived data (catalog_for builds one catalog per document)."""
     key = (name, cat.doc.doc_id, cat.doc.sha256)
-    if key not in _CACHE:
-        _CACHE[key] = build(cat)
-    return _CACHE[key]
+    hit = _CACHE.get(key)
+    if hit is None or hit[0] is not cat:
+        hit = _CACHE[key] = (cat, build(cat))
+    return hit[1]
 
 
 def _labels_by_table(cat: Catalog) -> dict[str, tuple[tuple[str, object], ...]]:

@@ -142,3 +142,16 @@ def test_a_side_its_figure_does_not_explain_is_asked_back(engine):
     another table; a reading that compares with the 项目支出 total is not answered."""
     a = engine.ask("一般公共预算基本支出里的公用经费比项目支出里的工资福利支出多多少？", doc=DOC)
     assert a.status != "answered" or "75.61" not in [str(v.value) for v in a.values], a.answer
+
+
+def test_a_document_edited_in_memory_gets_its_own_catalog(sample_doc):
+    """Same id and file hash, other content (the audit's tests edit documents so): the catalog and
+    the coverage check's derived data are the edited document's, and the original's stay its own."""
+    from app.answer.catalog import catalog_for
+    from app.answer.coverage import named_in
+    original = catalog_for(sample_doc)
+    edited_doc = replace(sample_doc, sections=(), tables=sample_doc.tables[:1])
+    edited = catalog_for(edited_doc)
+    assert edited is not original and edited.doc is edited_doc and not edited.facts
+    assert named_in(edited, "公务用车运行费") == [] and named_in(original, "公务用车运行费") == ["公务用车运行费"]
+    assert catalog_for(sample_doc).facts == original.facts
