@@ -26,7 +26,8 @@ def _item_in(cat: Catalog, q: str):
     items = [i for i in qualify(items, cat, q) if i.refs]
     if not items:
         return None
-    item = items[0]
+    # a row or column named beside a table's words ("支出预算总表上的基本支出"): the row or column
+    item = next((i for i in items if i.kind not in ("table", "title")), items[0])
     first = unqualified(cat, item.refs, q)      # the same cell in every year: the whole budget's, unless asked
     if first and not any(w in item.label for w in FUND_SOURCES):
         item = replace(item, refs=(first[0], *[r for r in item.refs if r != first[0]]))

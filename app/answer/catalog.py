@@ -199,6 +199,7 @@ def build_catalog(doc: BudgetDocument) -> Catalog:
             found.setdefault(label.lower(), []).append((rank, ref, kind))
 
     tables = sorted(doc.tables, key=lambda t: _role_rank(t.role))
+    shorts: list[tuple[str, CellRef, int]] = []
     concepts = {**TABLE_CONCEPTS, **FINAL_CONCEPTS} if doc.kind.startswith("决算") else TABLE_CONCEPTS
     for t in tables:
         base = _role_rank(t.role)
@@ -213,7 +214,11 @@ def build_catalog(doc: BudgetDocument) -> Catalog:
                     add(label, CellRef(t.id, r, c), "table", base)
         r = total_row(t, "支出" if any(row.group for row in t.rows) else "")
         if r is not None:                                  # "上年结转结余情况明细表的合计"
-            add(re.sub(r"^\d{4}年", "", t.title), CellRef(t.id, r, 0), "title", base)
+            title = re.sub(r"^\d{4}年", "", t.title)
+            add(title, CellRef(t.id, r, 0), "title", base)
+            short = re.sub(r"(?:预算)?(?:情况)?(?:明细)?表(?:[（(][^）)]*[）)])?$", "", title)
+            if len(short) >= 6 and short != title:      # 政府性基金预算财政拨款支出(预算表)
+                shorts.append((short, CellRef(t.id, r, 0), base))
         if t.role in COLUMN_LABEL_ROLES:
             for group in dict.fromkeys(row.group for row in t.rows):
                 r = total_row(t, group)
@@ -251,6 +256,9 @@ def build_catalog(doc: BudgetDocument) -> Catalog:
             elif t.role == "procurement":
                 for alias in procurement_aliases(row.name, row.level):
                     add(alias, ref, "row", 200 + base)
+    for short, ref, base in shorts:           # a title in short, when nothing else is called so
+        if normalise_brackets(short) not in found:
+            add(short, ref, "title", base)
     entries = {}
     for label, items in found.items():
         items.sort(key=lambda x: x[0])

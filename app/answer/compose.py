@@ -5,6 +5,7 @@ Every figure in the text is one of the answer's values (or stated in a cited cel
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 from app.answer.catalog import Catalog, CellRef
 from app.answer.contract import Answer, Citation, Value
@@ -168,6 +169,12 @@ def compose(question: str, results: list[Result], cat: Catalog | None) -> Answer
             c = cite_section(cat, k)
             if c not in citations:
                 citations.append(c)
+        for f in r.figures:
+            same = same_amount_in_tables(cat, f) if f.sections and not f.cells else []
+            citations += [c for c in map(lambda ref: cite_cell(cat, ref), same) if c not in citations]
+            if same:
+                where = "、".join(f"{ref.table}“{cat.doc.table(ref.table).rows[ref.row].label}”" for ref in same)
+                notes.append(f"{where}也列有 {fmt(f.value, f.unit)} {f.unit}（同一数额）。")
         if r.calculation:
             calcs.append(r.calculation)
         notes += [n for n in r.notes if n not in notes]
@@ -176,6 +183,26 @@ def compose(question: str, results: list[Result], cat: Catalog | None) -> Answer
     line = reading_line(reading, cat.doc.scope)
     return Answer(question, "answered", "\n\n".join([line] + [t for t in texts if t]), values, citations,
                   "；".join(calcs) or None, verified, notes, doc=doc_id, chart=chart, reading=reading)
+
+
+MIN_DIGITS_MATCHED = 5      # 1585.96 found in a table is that figure; 80.00 may be another one
+
+
+def same_amount_in_tables(cat: Catalog, f) -> list[CellRef]:
+    """Table cells holding a narrative figure's exact amount (at most one per table, three in all),
+    when the amount has enough digits not to be a coincidence."""
+    digits = str(abs(f.value)).replace(".", "").strip("0")
+    if f.unit not in ("万元", "元") or len(digits) < MIN_DIGITS_MATCHED:
+        return []
+    out = []
+    for t in cat.doc.tables:
+        factor = {("万元", "元"): 10000, ("元", "万元"): Decimal("0.0001")}.get((f.unit, t.unit), 1)
+        want = f.value * factor
+        hit = next((CellRef(t.id, r, c) for r, row in enumerate(t.rows) for c, v in enumerate(row.values)
+                    if v is not None and v == want), None)
+        if hit is not None:
+            out.append(hit)
+    return out[:3]
 
 
 def _not_answered(question: str, results: list[Result], answered: list[Result], doc_id: str) -> Answer:

@@ -21,6 +21,7 @@ from app.answer.figures import Result
 from app.answer.normalize import word_spans
 from app.answer.vocabulary import (
     AMOUNT_UNITS,
+    APPROX_AMOUNT,
     COUNTING,
     FILLER,
     FILLER_IN_NAMES,
@@ -196,6 +197,7 @@ def runs(text: str, vocab: list[str], op: str, extra_words=()) -> list[str]:
     _mark_pattern(text, mask, YEAR_WORD)
     _mark_pattern(text, mask, NOISE)
     _mark_pattern(text, mask, COUNTING)
+    _mark_pattern(text, mask, APPROX_AMOUNT)
     _mark_words(text, mask, AMOUNT_UNITS)
     _mark_restated(text, mask)
     for w in WHOLE_WORDS:        # 本级 is not explained by 上级一般… and 级一般 of another label

@@ -10,16 +10,18 @@ asked for a plan only when the rules find nothing to link (see app/answer/llm.py
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from app.answer.across import across_units, across_years
 from app.answer.catalog import catalog_for
 from app.answer.compose import compose
 from app.answer.contract import Answer
-from app.answer.exclude import honour, split_exclusions
+from app.answer.exclude import avoid, honour, split_exclusions, split_negations
 from app.answer.execute import execute
 from app.answer.final import answer_final, final_year_words
 from app.answer.figures import Result
+from app.answer.linking import Item
 from app.answer.followup import (
     asks_change_from_last_year,
     asks_of_last,
@@ -31,7 +33,7 @@ from app.answer.followup import (
     without_last_year,
 )
 from app.answer.history import unit_history
-from app.answer.normalize import normalise_question
+from app.answer.normalize import normalise_question, repair_homophones
 from app.answer.plan import Context, Plan, guard, make_plans
 from app.answer.reading import judge
 from app.answer.scope import (
@@ -47,6 +49,7 @@ from app.settings import Settings
 from index.store import DocumentInfo, Store
 
 MAX_QUESTION = 500
+COMPARED_BY = re.compile(r"(?:要|还|的)?(?:多|少|高|低|大|小)(?:出|了)?(?:多少|几何|几).*$|(?:相差|差)(?:了)?(?:多少|几).*$")
 MAX_OPTIONS = 6
 
 
@@ -117,6 +120,7 @@ class Engine:
             return Answer(question[:MAX_QUESTION], "refused", f"问题太长（超过 {MAX_QUESTION} 个字），请简短提问。")
         docs = self.store.documents()
         q = romanised_names(normalise_question(question), docs)   # once: every stage reads this form
+        q = repair_homophones(q, self._labels(docs) | {d.org for d in docs if d.org})   # 检查院 → 检察院
         refusal = guard(q, question, bool(conv.context.items or conv.context.topic), self._labels(docs))
         if refusal is not None:
             return Answer(question, "refused", refusal.reason)
@@ -130,14 +134,16 @@ class Engine:
             if not is_bare(_without(q, scope.mentions)):      # a later "…的呢？" asks this again
                 conv.context = replace(conv.context, items=(), topic=topic_of(_without(q, scope.mentions)))
             units = {d.unit_key for d in docs if d.doc_id in scope.candidates}
-            if scope.status == "clarify" and scope.mentions and len(units) == 1:
-                # "那省政协办公厅呢？" asked back for the year: the unit is the conversation's now
+            if scope.mentions and len(units) == 1:
+                # "那省政协办公厅呢？" asked back for the year, or refused for it: the unit is the conversation's now
                 conv.doc_id = max((d for d in docs if d.doc_id in scope.candidates), key=lambda d: d.year).doc_id
             return self._scope_answer(question, q, scope, docs)
         info = next(d for d in docs if d.doc_id == scope.doc_id)
         other = other_year_doc(q, info, docs)
         if other is not None:
             compared = across_years(question, q, info, other, self.store, scope.mentions)
+            if compared is not None and compared.status == "answered" and OP_PATTERNS["why"].search(q):
+                compared = self._why_too(compared, _without(q, scope.mentions), info)   # "…少了多少？为什么"
             if compared is not None:
                 _remember(conv, info.doc_id, (), "yoy", topic_of(_without(q, scope.mentions)))
                 return compared
@@ -154,11 +160,14 @@ class Engine:
             return final
         ctx = self._context(conv.context, info.doc_id, cat, new_unit=bool(scope.mentions))
         text, excluded = split_exclusions(text)      # "（不含会议费培训费）": checked against the reading
+        text, negated = split_negations(text)        # "不是三公表里那个数": likewise
         plans = make_plans(text, cat, ctx, self.search)
         if conv.context.topic and not scope.mentions and all(not p.items for p in plans) and asks_of_last(text):
             # "按在编人数算，人均多少？" after "公用经费是多少": the operation applies to the last subject
             plans = make_plans(f"{subject(conv.context.topic)}，{text}", cat, ctx, self.search)
-        results = [honour(judge(self._run(p, cat), cat, scope.mentions), excluded, cat) for p in plans]
+        results = [avoid(honour(judge(self._run(p, cat), cat, scope.mentions), excluded, cat), negated, text, cat)
+                   for p in plans]
+        results = [self._side_by_side(r, cat, ctx, scope.mentions) for r in results]
         model_notes, model_options = [], []
         if (self.llm_planner is not None and plans[0].status == "answered"
                 and all(r.status != "answered" for r in results)):
@@ -166,7 +175,8 @@ class Engine:
             model_notes, model_options = reading.notes, reading.options
             if reading.plans:             # the model's reading goes through the same coverage check
                 plans = reading.plans
-                results = [honour(judge(self._run(p, cat), cat, scope.mentions), excluded, cat) for p in plans]
+                results = [avoid(honour(judge(self._run(p, cat), cat, scope.mentions), excluded, cat), negated, text, cat)
+                   for p in plans]
         answer = compose(question, results, cat)
         if answer.status != "answered" and not is_bare(text):
             answer = self._against_last_year(question, text, plans, ctx, conv, info, docs, cat) or answer
@@ -186,16 +196,19 @@ class Engine:
     def _against_last_year(self, question: str, text: str, plans, ctx: Context, conv: Conversation,
                            info: DocumentInfo, docs, cat) -> Answer | None:
         """A change from last year that one document does not state ("比上年多了多少", or "少了多少？"
-        after moving from last year's document to this one): the unit's two documents, and the
-        narrative's reason when the question also asks why."""
+        after moving between a unit's two consecutive years, either way): the later document against
+        the one before, and the narrative's reason when the question also asks why."""
         own = next((p.items for p in plans if p.items), ())
         items = ctx.items if own in ((), ctx.items) else ()       # the last subject, asked again
+        moved = self._moved_a_year(conv, info, docs) if items else None
         asked = (any(p.op == "yoy" for p in plans) and asks_change_from_last_year(text)) or \
-            (bool(items) and self._came_from_last_year(conv, info, docs)
-             and any(p.op in ("yoy", "diff", "compare") for p in plans))
-        answer = self._last_year_loaded(question, text, items, info, docs) if asked else None
+            (moved is not None and any(p.op in ("yoy", "diff", "compare") for p in plans))
+        if not asked:
+            return None
+        later = moved or info
+        answer = self._last_year_loaded(question, text, items, later, docs)
         if answer is not None and answer.status == "answered" and items and OP_PATTERNS["why"].search(text):
-            answer = self._with_reason(answer, items, text, cat)       # "少了多少？为啥？"
+            answer = self._why_too(answer, f"{subject_item(items)}{text}", later)     # "少了多少？为啥？"
         return answer
 
     def _last_year_loaded(self, question: str, text: str, items, info: DocumentInfo, docs) -> Answer | None:
@@ -207,6 +220,33 @@ class Engine:
             return None
         asked = f"{subject_item(items)}{without_last_year(text)}" if items else text
         return across_years(question, asked, info, prev, self.store)
+
+    def _side_by_side(self, result: Result, cat, ctx: Context, mentions) -> Result:
+        """A comparison whose sides one reading did not explain ("三公表里的会议费比基本支出里的会议费
+        多多少"): each side read as a look-up of its own; the difference of the two figures when
+        each side reads as exactly one."""
+        sides = result.extra.get("sides") if result.status == "clarify" else None
+        if not sides or len(sides) != 2:
+            return result
+        cells = []
+        for side in (sides[0], COMPARED_BY.sub("", sides[1])):
+            plans = make_plans(f"{side}是多少", cat, ctx, None)
+            read = [judge(self._run(p, cat), cat, mentions) for p in plans]
+            if len(read) != 1 or read[0].status != "answered" or read[0].plan.op != "lookup" \
+                    or len(read[0].figures) != 1 or not read[0].figures[0].cells:
+                return result
+            ref = read[0].figures[0].cells[0]
+            cells.append((f"{read[0].figures[0].label.strip('·')}（{ref.table}）", ref))
+        if cells[0][1] == cells[1][1]:
+            return result
+        items = tuple(Item(label, (ref,), "column") for label, ref in cells)     # named as the sides were
+        return execute(replace(result.plan, items=items), cat)
+
+    def _why_too(self, answer: Answer, text: str, info: DocumentInfo) -> Answer:
+        """A two-year answer with the narrative's reason, for the items the question names."""
+        cat = catalog_for(self.store.load(info.doc_id))
+        items = next((p.items for p in make_plans(text, cat, Context(info.doc_id), None) if p.items), ())
+        return self._with_reason(answer, items, text, cat) if items else answer
 
     def _with_reason(self, answer: Answer, items, text: str, cat) -> Answer:
         """The narrative's reason for the change, added to a two-year answer that was also asked why."""
@@ -221,12 +261,15 @@ class Engine:
                        notes=answer.notes + said.notes)
 
     @staticmethod
-    def _came_from_last_year(conv: Conversation, info: DocumentInfo, docs) -> bool:
-        """The conversation's two latest documents are this unit's year before and this one."""
+    def _moved_a_year(conv: Conversation, info: DocumentInfo, docs) -> DocumentInfo | None:
+        """The later of this unit's two consecutive years that the conversation's two latest
+        documents are, or None."""
         years = {d.doc_id: d for d in docs}
         seen = [years[d] for d in conv.recent[-2:] if d in years]
-        return len(seen) == 2 and all(d.unit_key == info.unit_key and d.kind == info.kind for d in seen) and \
-            {d.year for d in seen} == {info.year, info.year - 1}
+        if len(seen) == 2 and all(d.unit_key == info.unit_key and d.kind == info.kind for d in seen) and \
+                info in seen and abs(seen[0].year - seen[1].year) == 1:
+            return max(seen, key=lambda d: d.year)
+        return None
 
     def _labels(self, docs: list[DocumentInfo]) -> frozenset[str]:
         """Row and item names of the loaded documents (a 科目 named 法院 is no unit)."""

@@ -11,6 +11,13 @@ must not contain, not what it is), and checked against the reading afterwards:
 
     text, excluded = split_exclusions("三公经费（不含会议费培训费）是多少")
     result = honour(result, excluded, catalog)
+
+A figure the question says it does not mean ("基本支出表里的公务接待费，不是三公表里那个数", "（不是部门总的
+项目支出）") is taken out the same way and checked afterwards: the reading must not be the table or
+the row that the negated words name and the rest of the question does not.
+
+    text, negated = split_negations(text)
+    result = avoid(result, negated, text, catalog)
 """
 from __future__ import annotations
 
@@ -30,6 +37,9 @@ BEFORE = re.compile(rf"(?:(?<!包)不包含|(?<!包)不包括|(?<!含)不含|(?<
 AFTER = re.compile(rf"(?:^|(?<=[，。？！；,.?!;（(]))(?P<x>{NAME})的?(?:那部分|这部分|部分|那块|这块)?"
                    rf"(?:不算|不含|不计|除外|不要|不包括在内)(?=$|[，。？！；,.?!;）)])")
 
+REST = re.compile(r"[\s，,]*(?:其余|其他|剩下|剩余)的?(?:各|几|那几|这几|那些|所有)?(?:类|项|部分|个|块)?(?:科目|支出)?的?"
+                  r"(?:加起来|加在一起|加一块|合起来|一共|总共|合计|总计)")
+
 
 def split_exclusions(text: str) -> tuple[str, tuple[str, ...]]:
     """``text`` without its exclusion phrases, and the excluded names."""
@@ -42,13 +52,71 @@ def split_exclusions(text: str) -> tuple[str, tuple[str, ...]]:
     out = BEFORE.sub(take, text)
     out = AFTER.sub(take, out)
     out = re.sub(r"[（(]\s*[)）]", " ", out)
+    if excluded:                 # "除了X以外，其余各类加起来": the total, less X
+        out = REST.sub("总计", out)
     return out, tuple(x for x in excluded if x)
+
+
+NEGATED = re.compile(r"(?:我?(?:说|问|指|要)的)?(?:(?<![是还])不是|并非|而非)(?P<x>[^，。？！；,.?!;（）()]{2,30})"
+                     r"(?=$|[，。？！；,.?!;（）()])")
+GENERIC = ("预算", "支出", "经费", "表里", "那张", "那个", "这个", "金额", "单位", "部门")
+
+
+def split_negations(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` without what it says it does not mean, and those words."""
+    negated: list[str] = []
+
+    def take(m: re.Match) -> str:
+        negated.append(m.group("x"))
+        return " "
+
+    out = NEGATED.sub(take, text)
+    out = re.sub(r"[（(]\s*[)）]", " ", out)
+    return (out, tuple(negated)) if out.strip(" ，。？！,.?!") else (text, ())
+
+
+def avoid(result: Result, negated: tuple[str, ...], text: str, cat: Catalog) -> Result:
+    """``result`` unless it reads what the question says it does not mean: a table whose title has
+    words of the negated phrase that the rest of the question does not use, or a row or column
+    the negated phrase names and the rest does not."""
+    if not negated or result.status != "answered" or not result.cited_cells:
+        return result
+    asked = set(named_in(cat, text))
+    read = list(dict.fromkeys(f.cells[0] for f in result.figures if f.cells)) or result.cited_cells[:1]
+    for phrase in negated:
+        names = [n for n in named_in(cat, phrase) if n not in asked and n not in text]
+        for ref in read:
+            t = cat.doc.table(ref.table)
+            labels = {t.rows[ref.row].label, *t.columns[ref.column].split("/")}
+            title_words = [w for w in _shared(phrase, t.title) if w not in text]
+            if title_words or any(n in labels for n in names):
+                said = "、".join(title_words or names)
+                return replace(result, status="clarify", figures=[],
+                               reason=f"问题说不是“{phrase}”，而能读到的数正是{t.id}《{t.title}》里的（{said}）。")
+    result.notes.append(f"所给的数不是“{negated[0]}”。")
+    return result
+
+
+def _shared(phrase: str, title: str) -> list[str]:
+    """Words of two or more characters that ``phrase`` shares with a table's title (generic words
+    such as 预算, 支出 left out)."""
+    clean = re.sub(r"[“”\"]", "", phrase)
+    out = []
+    for n in (4, 3, 2):
+        for i in range(len(clean) - n + 1):
+            w = clean[i:i + n]
+            if w in title and w not in GENERIC and not any(w in o for o in out):
+                out.append(w)
+    return out
 
 
 def honour(result: Result, excluded: tuple[str, ...], cat: Catalog) -> Result:
     """``result`` checked against what the question excludes (see the module's docstring)."""
-    if not excluded or result.status != "answered" or not result.cited_cells:
+    if not excluded or result.status != "answered":
         return result
+    if not result.cited_cells:           # a narrative figure: what it contains cannot be checked
+        return _refused(result, f"问题要求不含{'、'.join(f'“{w}”' for w in excluded)}，"
+                                f"而这个数只见于情况说明，看不出是否包含它，无法扣除。")
     lookup = result.plan.op in ("lookup", "multi") and len(result.plan.items) <= 1
     first = result.cited_cells[0]
     read = [first] if lookup else list(dict.fromkeys(f.cells[0] for f in result.figures if f.cells))

@@ -30,7 +30,7 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
     ("本级财力", "一般公共预算"), ("政府基金", "政府性基金"), ("国资预算", "国有资本经营预算"),
     ("人头费", "人员经费"), ("办公经费", "公用经费"), ("运转经费", "公用经费"),
     ("收支预算总计", "收支总预算"), ("收支总计", "收支总预算"), ("收支预算总额", "收支总预算"),
-    ("总预算", "收支总预算"), ("预算总额", "收支总预算"), ("预算总数", "收支总预算"),
+    ("预算总盘子", "收支总预算"), ("总盘子", "收支总预算"), ("预算盘子", "收支总预算"), ("总预算", "收支总预算"), ("预算总额", "收支总预算"), ("预算总数", "收支总预算"),
     ("总收入", "收入总计"), ("收入总额", "收入总计"), ("总支出", "支出总计"), ("支出总额", "支出总计"),
 )
 
@@ -112,6 +112,7 @@ def normalise_question(text: str) -> str:
         q = re.sub(r"(?<=[\u4e00-\u9fff）])\s*['’]s\b", "的", lowered)     # 万里街道's → 万里街道的
     for typo, word in TYPOS:
         q = q.replace(typo, word)
+    q = re.sub(r"(?<=[省市区县])检(?![察查测验索])", "检察院", q)       # 省检, 市检: the 人民检察院
     q = SHORT_YEAR.sub(lambda m: f"20{m.group(1)}", q)
     return tidy_spaces(q)
 
@@ -147,10 +148,13 @@ def apply_synonyms(q: str, known_labels: frozenset[str] = frozenset()) -> str:
                          lambda m: m.group(0) if any(s < m.end() and m.start() < e and not (m.start() <= s and e <= m.end())
                                                       for s, e in names) or not {m.start(), m.end()} <= bounds
                          else full, out)
+    # "的支出扣掉X以后": the whole of it, less X
+    out = re.sub(r"(?:(?<=^)|(?<=[的年]))(收入|支出)(?=(?:里|中)?(?:扣除|扣掉|扣去|减去|减掉|除去|去掉|刨去|刨除))",
+                 lambda m: f"{m.group(1)}总计" if f"{m.group(1)}总计" in known_labels else m.group(0), out)
     for asked, other in EQUIVALENT:
         if asked in out and other not in out and asked not in known_labels and other in known_labels:
             # only as a word of its own: "住房保障支出合计" and "本年收入合计" are other things
-            out = re.sub(rf"(?:(?<=^)|(?<=[^\u4e00-\u9fff])|(?<=[的占和与比中在是于为及、])){re.escape(asked)}",
+            out = re.sub(rf"(?:(?<=^)|(?<=[^\u4e00-\u9fff])|(?<=[的占和与比中在是于为及、])|(?<=\d年)){re.escape(asked)}",
                          other, out)
     return out
 
@@ -192,3 +196,86 @@ def _tokenizer():
     tok.tmp_dir = os.path.join(tempfile.gettempdir(), f"budgetqa-jieba-{os.getuid()}")
     os.makedirs(tok.tmp_dir, exist_ok=True)
     return tok
+
+
+# ── words typed with a wrong character of the same sound ────────────────────────────────────────
+
+SOUND_ALIKE_MIN = 3
+WHOLE_NAME_MAX = 30
+NOT_REPAIRED = set("的是了在有和与为也都就还吗呢吧啊么个这那哪几多少年月日")
+
+
+def repair_homophones(q: str, names: frozenset[str]) -> str:
+    """Words typed with a wrong character of the same sound, as a pinyin keyboard gives them
+    (检查院 for 检察院, 三公经废 for 三公经费): a stretch of three or four characters that no name of
+    the documents (``names``: rows, items, units) contains, whose toneless pinyin is that of a
+    stretch of a name differing in one character only, becomes that stretch — when one stretch fits."""
+    grams, by_sound, whole = _sound_index(names)
+    out = list(q)
+    # a character inside a stretch the names have (公积金 of 住房公积金) is typed right
+    right = [False] * len(q)
+    for i in range(len(q) - 2):
+        if q[i:i + 3] in grams:
+            right[i:i + 3] = [True] * 3
+    taken = [False] * len(q)
+    for n in (4, 3):
+        for i in range(len(q) - n + 1):
+            gram = q[i:i + n]
+            if any(taken[i:i + n]) or not re.fullmatch(r"[\u4e00-\u9fff]+", gram) or gram in grams:
+                continue
+            fits = {g for g in by_sound.get(_sound(gram), ()) if _one_apart(gram, g, right[i:i + n])}
+            if len(fits) != 1:
+                continue
+            fixed = next(iter(fits))
+            at = i + next(k for k in range(n) if gram[k] != fixed[k])
+            tried = "".join(out[:i]) + fixed + q[i + n:]
+            if _whole_name_at(tried, at, whole):        # 公务用车运形费 → 公务用车运行费, a row's whole name
+                out[i:i + n] = list(fixed)
+                taken[i:i + n] = [True] * n
+    return "".join(out)
+
+
+def _whole_name_at(text: str, at: int, whole: frozenset[str]) -> bool:
+    """A whole name (a row's, a unit's or the end of a unit's) of ``text`` covers position ``at``."""
+    for start in range(max(0, at - WHOLE_NAME_MAX + 1), at + 1):
+        for end in range(at + 1, min(len(text), start + WHOLE_NAME_MAX) + 1):
+            if end - start >= SOUND_ALIKE_MIN and text[start:end] in whole:
+                return True
+    return False
+
+
+def _one_apart(typed: str, name: str, right: list[bool]) -> bool:
+    apart = [k for k, (a, b) in enumerate(zip(typed, name)) if a != b]
+    return len(apart) == 1 and not right[apart[0]] and typed[apart[0]] not in NOT_REPAIRED \
+        and name[apart[0]] not in NOT_REPAIRED
+
+
+def _sound(text: str) -> str:
+    from pypinyin import lazy_pinyin
+    return " ".join(lazy_pinyin(text))
+
+
+@lru_cache(maxsize=4)
+def _sound_index(names: frozenset[str]) -> tuple[frozenset[str], dict[str, set[str]], frozenset[str]]:
+    """Every 3- and 4-character stretch of the names, the stretches by their sound, and the whole
+    names a repair must complete (the names, and the stretches of a name that end like a unit's
+    name: 检察院, 万里街道)."""
+    from pypinyin import lazy_pinyin
+    grams: set[str] = set()
+    by_sound: dict[str, set[str]] = {}
+    whole: set[str] = set()
+    for name in names:
+        plain = re.sub(r"[“”\"]", "", name)
+        whole.add(plain)
+        for m in re.finditer(r"(?=(街道|办事处|检察院|法院|中心|委员会|办公厅|办公室|[局厅院委办镇乡]))", plain):
+            end = m.start() + len(m.group(1))
+            whole |= {plain[k:end] for k in range(0, end - SOUND_ALIKE_MIN + 1)}
+        for run in re.findall(r"[\u4e00-\u9fff]{%d,}" % SOUND_ALIKE_MIN, re.sub(r"[“”\"]", "", name)):
+            syllables = lazy_pinyin(run)
+            for n in (3, 4):
+                for i in range(len(run) - n + 1):
+                    gram = run[i:i + n]
+                    if gram not in grams:
+                        grams.add(gram)
+                        by_sound.setdefault(" ".join(syllables[i:i + n]), set()).add(gram)
+    return frozenset(grams), by_sound, frozenset(whole)

@@ -91,7 +91,8 @@ def _judge(result: Result, cat: Catalog, mentions: tuple[str, ...]) -> Result:
     if cov.ok:
         side = _side_not_read(result, cat, text, extra)
         if side:        # "三公表里的会议费比基本支出里的会议费多多少": each side is its own figure
-            return _not_read(result, f"问题中“{side}”这一边没有读懂（它说的是哪个数？）。", [])
+            return replace(_not_read(result, f"问题中“{side}”这一边没有读懂（它说的是哪个数？）。", []),
+                           extra={**result.extra, "sides": tuple(THAN.split(text))})
         return _one_figure_or_clarify(result, cat, text)
     if cov.missing_ops:
         return _not_read(result, f"问题要求的计算（{'、'.join(_op_words(text, cov.missing_ops))}）没有读懂。",
@@ -104,9 +105,11 @@ def _judge(result: Result, cat: Catalog, mentions: tuple[str, ...]) -> Result:
     exact = bool(plan.items) and plan.confident and all(i.kind in EXACT_KINDS for i in plan.items)
     typo = any(i.kind == "fuzzy" for i in plan.items)  # a name matched despite a typo: nothing else may be left
     guessed = bool(plan.items) and not exact           # a search hit, a model's reading
-    if not cov.named_elsewhere and (not plan.items or typo or
-                                    (guessed and max(map(len, words)) > MAX_GUESSED_WORD)):
-        return replace(result, status="refused", figures=[], reason=f"文档中没有找到“{'、'.join(words)}”。")
+    if not cov.named_elsewhere and not (guessed and not typo and max(map(len, words)) <= MAX_GUESSED_WORD):
+        # words that name nothing in the document: no reading uses them, so none is offered as one
+        hint = _as_options(result, cat) if plan.items and not typo and not guessed else []
+        also = f"（文档中能读到的是：{hint[0]}）" if hint else ""
+        return replace(result, status="refused", figures=[], reason=f"文档中没有找到“{'、'.join(words)}”{also}。")
     return _not_read(result, f"我不确定问题中的“{'、'.join(words)}”指的是什么。", _as_options(result, cat))
 
 
@@ -128,8 +131,10 @@ def _side_not_read(result: Result, cat: Catalog, text: str, extra) -> str:
     return ""
 
 
+# a search hit may be what a short unexplained word means (外出公干 → 差旅费): offered back; a longer
+# unexplained name (智慧社保信息系统建设) is something the documents lack
 MAX_GUESSED_WORD = 4
-COUNT_WORDS = re.compile(r"多少人|几个人|几人|人数|多少名|几名|几辆|多少辆|几家|多少家|几个|多少个|面积|平方米")     # a longer unexplained name (智慧社保信息系统建设) is something the documents lack
+COUNT_WORDS = re.compile(r"多少人|几个人|几人|人数|多少名|几名|几辆|多少辆|几家|多少家|几个|多少个|面积|平方米")
 
 
 def _as_options(result: Result, cat: Catalog) -> list[str]:

@@ -30,12 +30,12 @@ PLACE = re.compile(r"^(?:中国共产党|中共)?(?:[\u4e00-\u9fff]{1,7}?(?:省|
 # The end of a unit's name: what a department, an office or a unit is called.
 UNIT_END = re.compile(r"(?:人民政府办公室|政府办公室|办公厅|办公室|委员会|常委会|人民检察院|检察院|人民法院|法院|街道办事处|"
                       r"办事处|街道|中心|工作部|宣传部|组织部|统战部|(?<=[\u4e00-\u9fff]{2})(?<![全内外局本干细底头])部(?![门分署件位])|局|厅|委|办|院|研究所|事务所|管理所|管理站|大队|支队|"
-                      r"纪念馆|图书馆|博物馆|政府(?![采性集购投债补])|学校|医院|公司|集团|镇|乡|政协|人大(?!代表))")
+                      r"纪念馆|图书馆|博物馆|宾馆|招待所|饭店|酒店|政府(?![采性集购投债补])|学校|医院|公司|集团|镇|乡|政协|人大(?!代表))")
 PLACE_PART = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:省|自治区|市|自治州|州|地区|盟|县|区|旗)")
 UNIT_END_AT = re.compile(UNIT_END.pattern + "$")
 UNIT_END_ANYWHERE = re.compile("(?=(" + UNIT_END.pattern + "))")
 STOP = re.compile(r"[的是与及、，,。？?！!：:；;（）()“”\"\s了个几多少吗呢]|\d")
-LEAD = re.compile(r"为啥|为什么|为何|怎么|咋|请问|问一下|问问|查询|查一下|查|看看|了解|告诉我|说说|关于|对于|回到|再看|那么|另外|还有|其中|以及|"
+LEAD = re.compile(r"再说回|说回|再回到|换到|转到|切到|接着说|接着看|回过头来?看?|回头看|再问|再来看?|为啥|为什么|为何|怎么|咋|请问|问一下|问问|查询|查一下|查|看看|了解|告诉我|说说|关于|对于|回到|再看|那么|另外|还有|其中|以及|"
                   r"纳入|属于|包括|隶属|所属|除了|除|占|比|跟|和|及|同|在|看|那|年度|年|里|中|较|对|给|把|向|从|让|问|"
                   r"底|末|至|截至|截止|是|为")
 LEVELS = "省市区县州旗镇乡"
@@ -184,7 +184,7 @@ def unit_mentions(q: str, docs: list[DocumentInfo], labels: frozenset[str] = fro
         while start >= 0:
             found.append((start, start + len(org), [org]))
             start = q.find(org, start + 1)
-    unknown: list[tuple[int, int]] = []
+    unknown: list[list[tuple[int, int]]] = []        # per end, the stretches that may be a name
     ends = sorted({m.start() + len(m.group(1)) for m in UNIT_END_ANYWHERE.finditer(q)})
     for end in ends:
         if any(s < end < e for s, e in items):
@@ -208,9 +208,8 @@ def unit_mentions(q: str, docs: list[DocumentInfo], labels: frozenset[str] = fro
                 named = True
                 break
         if not named:
-            start = next((s for s in sorted(starts) if _unit_like(q[s:end])), None)
-            if start is not None:
-                unknown.append((start, end))
+            unknown.append([(s, end) for s in sorted(starts) if _unit_like(q[s:end], q[end:end + 1])
+                            and not _lead_before(q[s:end], q[end:end + 1])])
     taken = [False] * len(q)
     named_spans: list[tuple[int, int, list[DocumentInfo]]] = []
     for start, end, hits in sorted(found, key=lambda f: f[0] - f[1]):       # longest first
@@ -218,8 +217,17 @@ def unit_mentions(q: str, docs: list[DocumentInfo], labels: frozenset[str] = fro
             named_spans.append((start, end, [d for d in docs if d.org in hits]))
             for k in range(start, end):
                 taken[k] = True
-    unknown = [(s, e) for s, e in sorted(unknown, key=lambda u: u[0] - u[1]) if not any(taken[s:e])]
-    return sorted(named_spans), unknown
+    free = [next(((s, e) for s, e in spans if not any(taken[s:e])), None) for spans in unknown]
+    return sorted(named_spans), sorted((u for u in free if u), key=lambda u: u[0] - u[1])
+
+
+def _lead_before(text: str, after: str) -> bool:
+    """``text`` begins with a lead word that is not part of a name (那长征镇, 请问江苏省财政厅; not
+    和静县教育局, whose 和 begins its place)."""
+    m = LEAD.match(text)
+    if not m or not _unit_like(text[m.end():], after):
+        return False
+    return not places_of(text) or (len(m.group(0)) >= 2 and bool(places_of(text[m.end():])))
 
 
 def _own_place_before(prefix: str, org: str) -> bool:
@@ -229,11 +237,18 @@ def _own_place_before(prefix: str, org: str) -> bool:
     return m is None or m.group(0) in org or _places_agree(m.group(0), places_of(org))
 
 
-def _unit_like(text: str) -> bool:
-    """``text`` reads as a unit's name: a place followed by a unit's words, or a department's name
-    (财政局, 教育局, 人民法院 …)."""
+LOCAL_END = re.compile(r"(?:镇|乡|街道|宾馆|招待所|饭店|酒店)$")
+AFTER_NAME = "的呢吗和与及是有在今去明这那预部单下"
+
+
+def _unit_like(text: str, after: str = "") -> bool:
+    """``text`` reads as a unit's name: a place followed by a unit's words, a department's name
+    (财政局, 教育局, 人民法院 …), or a town's, a street's or a guesthouse's (长征镇, 东郊国宾馆) that
+    ends where a word ends (not 城乡 of 城乡社区)."""
     if len(text) < 3:
         return False
+    if LOCAL_END.search(text) and (not after or not re.match(r"[\u4e00-\u9fff]", after) or after in AFTER_NAME):
+        return True
     head = places_of(text)
     if head and len(text) > len(head) + 1:
         return True
@@ -297,7 +312,10 @@ def resolve_scope(q: str, docs: list[DocumentInfo], picked: str | None = None, l
         docs = [d for d in docs if not d.kind.endswith("模板")] or docs
     named, unknown = unit_mentions(q, docs, labels)
     mentions = tuple(q[s:e] for s, e, _ in named)
-    if unknown and not named:
+    # a unit not loaded is refused, also beside a loaded one when it reads as a unit of its own
+    # (省委办下面的东郊国宾馆, 万里街道和长征镇)
+    unknown = [u for u in unknown if not named or LOCAL_END.search(q[u[0]:u[1]]) or places_of(q[u[0]:u[1]])]
+    if unknown:
         name = escape_markdown(q[unknown[0][0]:unknown[0][1]])
         units = "、".join(dict.fromkeys(escape_markdown(d.org) for d in docs if d.org))
         return Scope(None, "refused", f"已导入的文档中没有“{name}”的预算；已导入的单位有：{units}。",
@@ -321,12 +339,7 @@ def resolve_scope(q: str, docs: list[DocumentInfo], picked: str | None = None, l
         elif picked and by_id[picked] in pool:
             pool = [by_id[picked]]      # the plan says that year is not in the picked document
         elif pool:                      # 江苏省政协办公厅2019年… with 2017 and 2018 loaded: no guess
-            units = "、".join(dict.fromkeys(escape_markdown(d.org or d.doc_id) for d in pool)) \
-                if named or preferred is not None else ""
-            held = "、".join(f"{y}年" for y in sorted({d.year for d in pool if d.year}))
-            asked = "、".join(f"{y}年" for y in sorted(years))
-            return Scope(None, "refused", f"没有导入{units}{asked}的预算文档（已导入的是{held}的），"
-                                          f"文档中没有的内容，我不作推测。", mentions=mentions)
+            return _year_not_loaded(pool, years, bool(named or preferred is not None), mentions)
     if len(pool) == 1:
         return Scope(pool[0].doc_id, mentions=mentions)
     if preferred is not None and preferred in pool:
@@ -337,7 +350,21 @@ def resolve_scope(q: str, docs: list[DocumentInfo], picked: str | None = None, l
     same_year = [d for d in pool if last in by_id and d.year == by_id[last].year]
     if named and not years and len(same_year) == 1:
         return Scope(same_year[0].doc_id, mentions=mentions)   # "那省检察院呢？": the conversation's year
+    if named and not years and last in by_id and not same_year and not same_unit(by_id[last], pool[0]) \
+            and len({d.unit_key for d in pool}) == 1:
+        # the conversation's year, which this unit has no document of (2019 asked, 2017 and 2018 loaded)
+        return _year_not_loaded(pool, {by_id[last].year}, True, mentions)
     return Scope(None, "clarify", "请问您问的是哪一份文档？", tuple(d.doc_id for d in pool), mentions)
+
+
+def _year_not_loaded(pool: list[DocumentInfo], years: set[int], say_unit: bool, mentions) -> Scope:
+    """Refused: the unit has documents, none of the year asked (its documents are the candidates, so
+    that "那2018年呢？" goes on with this unit)."""
+    units = "、".join(dict.fromkeys(escape_markdown(d.org or d.doc_id) for d in pool)) if say_unit else ""
+    held = "、".join(f"{y}年" for y in sorted({d.year for d in pool if d.year}))
+    asked = "、".join(f"{y}年" for y in sorted(years))
+    return Scope(None, "refused", f"没有导入{units}{asked}的预算文档（已导入的是{held}的），文档中没有的内容，我不作推测。",
+                 candidates=tuple(d.doc_id for d in pool), mentions=mentions)
 
 
 def _by_kind(q: str, pool: list[DocumentInfo]) -> list[DocumentInfo]:

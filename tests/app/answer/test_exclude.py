@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from app.answer.catalog import CellRef, catalog_for, contains
-from app.answer.exclude import split_exclusions
+from app.answer.exclude import split_exclusions, split_negations
 from app.answer.normalize import normalise_question
 
 DOC = "hejing-shebao-2025"
@@ -103,3 +103,36 @@ def test_last_year_qualifying_a_carry_over_is_no_last_years_figure(engine):
     # without saying the money came over, it may be last year's carry-over as well: asked back
     both = ask(engine, "上年财政拨款结转预算是多少？")
     assert both.status == "clarify" and not both.values and "2024年" in both.answer
+
+
+@pytest.mark.parametrize("question, rest, negated", [
+    ("基本支出表里的公务接待费是多少？不是三公表里那个数", "基本支出表里的公务接待费是多少？", ("三公表里那个数",)),
+    ("财政拨款安排的项目支出是多少？（不是部门总的项目支出）", "财政拨款安排的项目支出是多少？", ("部门总的项目支出",)),
+    ("公务接待费是多少？我说的不是三公那张表", "公务接待费是多少？", ("三公那张表",)),
+    # a question's own 是不是 / 还不是 is no negation
+    ("公务接待费是不是三公经费的一部分", "公务接待费是不是三公经费的一部分", ()),
+])
+def test_split_negations(question, rest, negated):
+    text, found = split_negations(normalise_question(question))
+    assert found == negated
+    assert text.replace(" ", "") == rest
+
+
+def test_the_only_reading_being_the_negated_table_is_asked_back(engine):
+    from app.answer.engine import Conversation
+    told = engine.ask("公务接待费是多少？不是三公表里那个数", DOC, Conversation())
+    assert told.status == "clarify" and not told.values and "三公" in told.answer
+
+
+def test_the_rest_after_an_exclusion_is_the_total_less_it(engine):
+    a = engine.ask("2025年支出不含社会保障和就业支出的话，其他几类加起来是多少？", DOC)
+    assert a.status == "answered", a.answer
+    assert [v.value for v in a.values] == [Decimal("367.34"), Decimal("328.08"), Decimal("39.26")]
+
+
+def test_an_exclusion_from_a_narrative_figure_is_refused():
+    from app.answer.exclude import honour
+    from app.answer.figures import Figure, Result
+    from app.answer.plan import Plan
+    read = Result(Plan("fact", DOC), figures=[Figure("支出预算", Decimal("367.34"), "万元", (), (3,))])
+    assert honour(read, ("社会保障和就业支出",), None).status == "refused"

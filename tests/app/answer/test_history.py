@@ -113,3 +113,30 @@ def test_a_conversation_that_moves_a_year_compares_the_two_documents_and_refuses
     assert {c.doc for c in change.citations} == {"jiangsu-jianchayuan-2018", "jiangsu-jianchayuan-2019"}
     later = engine.ask("2020年的呢？", conversation=chat)
     assert later.status == "refused" and not later.values and "2020年" in later.answer
+
+
+def test_another_unit_without_the_conversations_year_is_refused_and_kept_for_the_next_turn(engine):
+    from app.answer.engine import Conversation
+    chat = Conversation()
+    assert engine.ask("省检察院2019年“三公”经费一共多少？", conversation=chat).doc == "jiangsu-jianchayuan-2019"
+    other = engine.ask("那省委办公厅呢？", conversation=chat)       # 2017 and 2018 loaded
+    assert other.status == "refused" and "2019年" in other.answer and "2018年" in other.answer, other.answer
+    kept = engine.ask("那2018年呢？", conversation=chat)
+    assert kept.status == "answered" and kept.doc == "jiangsu-shengwei-2018", kept.answer
+
+
+def test_a_change_asked_after_moving_back_a_year_is_the_later_year_against_the_earlier_with_its_reason(engine):
+    from app.answer.engine import Conversation
+    chat = Conversation()
+    engine.ask("江苏省检察院2019年的项目支出是多少？", conversation=chat)
+    assert engine.ask("那2018年呢？", conversation=chat).doc == "jiangsu-jianchayuan-2018"
+    change = engine.ask("少了多少？为啥？", conversation=chat)
+    assert change.status == "answered", change.answer
+    assert [v.value for v in change.values][:3] == [Decimal("4335.30"), Decimal("5573.00"), Decimal("1237.70")]
+    assert "过紧日子" in change.answer
+
+
+def test_a_change_from_another_years_document_with_why_gives_the_reason(engine):
+    a = engine.ask("为啥省检察院2019年的项目支出比2018年少了一千多万？")
+    assert a.status == "answered" and a.values[2].value == Decimal("1237.70"), a.answer
+    assert "过紧日子" in a.answer and {c.doc for c in a.citations} == {"jiangsu-jianchayuan-2018", "jiangsu-jianchayuan-2019"}

@@ -221,3 +221,44 @@ def test_a_comparison_of_one_item_in_two_tables_never_compares_it_with_a_total(m
     a = many.ask("三公经费表里的会议费，比基本支出里的会议费多出多少？", doc="jiangsu-jianchayuan-2019")
     assert "15844.04" not in [str(v.value) for v in a.values], a.answer
     assert a.status != "answered" or [str(v.value) for v in a.values][:2] == ["158.44", "158.44"], a.answer
+
+
+@pytest.mark.parametrize("question, value, table", [
+    ("区府办基本支出经济分类表里的公务接待费是多少？不是三公表里那个数", D("185000"), "表8"),
+    ("区府办的公务接待费是多少？不是基本支出表里那个", D("28.50"), "表9"),
+])
+def test_the_table_a_question_says_it_does_not_mean_is_not_read(many, question, value, table):
+    a = many.ask(question)
+    assert a.status == "answered" and a.values[0].value == value and a.citations[0].table == table, a.answer
+
+
+def test_each_side_of_a_comparison_is_read_on_its_own(many):
+    a = many.ask("省检察院2019年“三公”经费表里的会议费，比基本支出表里的会议费多出多少？")
+    assert a.status == "answered", a.answer
+    assert [c.table for c in a.citations][:2] == ["表9", "表6"]
+    assert a.values[2].value == a.values[0].value - a.values[1].value
+
+
+def test_an_opinion_on_a_figure_is_refused(many):
+    a = many.ask("普陀区政府办出国费839万是不是花得太多了？")
+    assert a.status == "refused" and not a.values
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("那长征镇2024年的购房补贴呢？", "长征镇"),
+    ("万里街道和长征镇的三公经费分别是多少", "长征镇"),
+    ("普陀区政府办下面的东郊国宾馆预算收入是多少？", "东郊国宾馆"),
+])
+def test_a_town_or_a_guesthouse_not_loaded_is_refused(many, question, unit):
+    a = many.ask(question)
+    assert a.status == "refused" and f"“{unit}”" in a.answer and not a.values
+
+
+@pytest.mark.parametrize("question, value", [
+    ("江苏省检查院2019年基本支出里水费加电费一共多少钱", D("370.79")),     # 检查院: typed by sound
+    ("省检 2019 的政府采购预算 total 是多少？", D("2744.84")),                 # 省检: the 检察院
+    ("再说回省检察院2019年，它的因公出国（境）费是多少", D("80")),
+])
+def test_a_unit_typed_by_sound_or_in_short_is_found(many, question, value):
+    a = many.ask(question)
+    assert a.status == "answered" and a.doc == "jiangsu-jianchayuan-2019" and a.values[-1].value == value, a.answer

@@ -80,3 +80,28 @@ def test_scope_words_pick_the_departments_or_the_units_budget_of_one_org():
     assert resolve_scope("部门预算中公务接待费是多少", docs, None, None).doc_id == "zfb-bumen"
     scope = resolve_scope("普陀区人民政府办公室的公务接待费是多少", docs, None, None)
     assert scope.doc_id is None and scope.status == "clarify" and scope.candidates == ("zfb-bumen", "zfb-danwei")
+
+
+NAMES = frozenset(["住房公积金", "政府性基金预算", "社会保险经办机构", "江苏省人民检察院", "“三公”经费", "公务用车运行费",
+                   "上海市普陀区人民政府万里街道办事处", "一般行政管理事务", "项目支出"])
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("江苏省检查院2019年收入", "江苏省检察院2019年收入"),       # the end of a unit's name
+    ("三公经废里公务用车运行费", "三公经费里公务用车运行费"),     # a row's whole name
+    ("万里街到的公务用车运形费", "万里街道的公务用车运行费"),
+    # typed right: a character inside a stretch of a name (公积金 of 住房公积金), or a word of its own
+    ("公积金预算是多少", "公积金预算是多少"),
+    ("社会保险经办机构支出占", "社会保险经办机构支出占"),
+    ("项级科目有几个", "项级科目有几个"),
+    ("用于项目的支出", "用于项目的支出"),
+])
+def test_words_typed_by_sound_are_repaired_only_into_whole_names(typed, meant):
+    from app.answer.normalize import repair_homophones
+    assert repair_homophones(typed, NAMES) == meant
+
+
+@pytest.mark.parametrize("question", ["为啥项目支出比上年少了一千多万？", "出国费839万是多少", "少了近两百万"])
+def test_an_amount_said_in_passing_names_nothing(question):
+    from app.answer.coverage import runs
+    assert not [w for w in runs(normalise_question(question), ["项目支出", "因公出国（境）费"], "why") if "万" in w or "百" in w]
