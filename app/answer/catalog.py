@@ -4,7 +4,7 @@ statements. Built once per document (cached by its sha256) from the verified tab
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ingest.model import BudgetDocument, Section
@@ -360,6 +360,27 @@ def _changes(sections: tuple[Section, ...], org: str) -> list[Change]:
                                   None if pct is None else psign * Decimal(pct), reason, sentence.strip(), k))
             if "万元" in before_yoy and not YOY.search(before_yoy):
                 previous = before_yoy      # the last sentence that states an amount
+    return _reasons_said_apart(sections, out)
+
+
+REASON_APART = re.compile(r"(?:^|[。；;])\s*(?P<x>[\u4e00-\u9fff]{2,20}?)(?:增加|减少|增长|下降|增减|变化|变动)的?主要原因"
+                          r"(?:是|为)?[:：]?\s*(?P<r>[^。；;]+)")
+REASON_REACH = 3          # a reason said apart explains the changes of the few paragraphs before it
+
+
+def _reasons_said_apart(sections: tuple[Section, ...], changes: list[Change]) -> list[Change]:
+    """"财政拨款收入支出减少的主要原因是项目调整。": a reason in a sentence of its own, given to the
+    changes just before it whose items it names (收入支出 names both 收入 and 支出)."""
+    out = list(changes)
+    for k, sec in enumerate(sections):
+        for m in REASON_APART.finditer(re.sub(r"\s", "", sec.text)):
+            x = m.group("x")
+            both = re.fullmatch(r"(.*?)收入支出", x)
+            named = {both.group(1) + "收入", both.group(1) + "支出"} if both else {x}
+            for n, ch in enumerate(out):
+                item = re.sub(r"预算$", "", ch.item)
+                if not ch.reason and item in named and k - REASON_REACH <= ch.section <= k:
+                    out[n] = replace(ch, reason=m.group("r").strip())
     return out
 
 

@@ -208,7 +208,9 @@ def runs(text: str, vocab: list[str], op: str, extra_words=()) -> list[str]:
     return [w for w in CJK.findall(rest) if len(w) >= MIN_WORD]
 
 
-WHOLE_WORDS = ("本级", "上级")   # qualifiers a reading accounts for only by saying them
+# Words a reading accounts for only by saying them whole: 本级 and 上级 (not 级 of another label), and
+# the social insurance funds (社会保险基金 is a budget of its own, not 政府性基金 beside 养老保险缴费)
+WHOLE_WORDS = ("本级", "上级", "保险基金", "社保基金", "医保基金")
 
 
 RESTATED = re.compile(r"([\u4e00-\u9fff]{2,12})(?:这一项|这项|这个科目)?[（(]((?:[^（）()]|[（(][^（）()]{1,6}[)）]){2,30})[)）]")

@@ -14,7 +14,7 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
     ("公车运行", "公务用车运行"), ("公车购置", "公务用车购置"), ("买公车", "公务用车购置"), ("买车", "公务用车购置"),
     ("购买公车", "公务用车购置"), ("购车", "公务用车购置"), ("公车", "公务用车"),
     ("用车运行费", "公务用车运行费"), ("车辆运行费", "公务用车运行费"), ("车辆运行维护费", "公务用车运行维护费"),
-    ("接待费", "公务接待费"), ("出国费", "因公出国（境）费"), ("出国（境）费", "因公出国（境）费"),
+    ("接待费", "公务接待费"), ("因公出国费", "因公出国（境）费"), ("出国费", "因公出国（境）费"), ("出国（境）费", "因公出国（境）费"),
     ("出国(境)费", "因公出国（境）费"), ("因公出国经费", "因公出国（境）费"),
     ("三公经费", "“三公”经费"), ("三公", "“三公”经费"), ('"三公"经费', "“三公”经费"),
     ("公积金", "住房公积金"), ("养老保险缴费", "机关事业单位基本养老保险缴费"),
@@ -77,6 +77,7 @@ ENGLISH: tuple[tuple[str, str], ...] = (
     ("how much", "多少"), ("how many", "多少"), ("what is", ""), ("and", "和"),
     # single words typed among Chinese ("basic支出", "project支出", "三公budget")
     ("basic", "基本"), ("projects", "项目"), ("project", "项目"), ("income", "收入"), ("revenue", "收入"),
+    ("spending", "支出"), ("expenditures", "支出"), ("expenditure", "支出"),
     ("subtotal", "小计"), ("salary", "工资"), ("salaries", "工资"), ("meetings", "会议费"), ("meeting", "会议费"),
 )
 
@@ -109,6 +110,7 @@ def normalise_question(text: str) -> str:
                          r"\2 占 \1 的比例", lowered)
         for en, zh in ENGLISH:
             lowered = re.sub(rf"(?<![a-z]){re.escape(en)}(?![a-z])", zh, lowered)     # also glued to 汉字
+        lowered = re.sub(r"(?<=[\u4e00-\u9fff])budgets?(?![a-z])|(?<![a-z])budgets?(?=[\u4e00-\u9fff])", "预算", lowered)
         q = re.sub(r"(?<=[\u4e00-\u9fff）])\s*['’]s\b", "的", lowered)     # 万里街道's → 万里街道的
     for typo, word in TYPOS:
         q = q.replace(typo, word)
@@ -181,7 +183,13 @@ def _word_bounds(text: str) -> set[int]:
     bounds = {0, len(text)}
     for _, start, end in _tokenizer().tokenize(text):
         bounds |= {start, end}
+    for i, ch in enumerate(text):          # 出国费比…: a joining character begins a word of its own
+        if ch in JOINERS or not "\u4e00" <= ch <= "\u9fff":
+            bounds |= {i, i + 1}
     return bounds
+
+
+JOINERS = "比是的有和与占为了呢吗在较同跟及、"
 
 
 @lru_cache(maxsize=1)

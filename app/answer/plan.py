@@ -40,6 +40,9 @@ OPINION = re.compile(r"你觉得|你认为|你怎么看|是否合理|合理吗|�
                      r"好不好|应不应该|该不该|会不会|将来|明年会|预测|"
                      r"(?:花|用|给|拨|安排|开支)得?(?:太|过)(?:多|少|高|低)|(?:太|过于)(?:多|少|高|低|贵)了|偏高|偏多|"
                      r"值不值|值得吗|划算|够不够|够用吗|是不是(?:乱|白)花")
+# One person's pay (主任一年工资能拿多少): a budget shows a unit's money, never a person's.
+PERSONAL_PAY = re.compile(r"(?:主任|局长|厅长|院长|处长|科长|书记|镇长|县长|市长|区长|所长|馆长|检察长|部长|领导|某人|个人)"
+                          r"的?(?:一年|一个月|每月|每年|月)?(?:的)?(?:工资|收入|薪水|薪资|奖金|年薪|月薪|能拿|拿多少|挣多少)")
 BUDGET_WORDS = re.compile(r"预算|经费|支出|收入|拨款|资金|费|科目|人数|人员|科室|编制|采购|资产|绩效|结转|结余|"
                           r"三公|项目|补助|补贴|工资|万元|元|标准|车辆|公车|辆|房屋|面积|单位|部门|合计|总计|多少|机构|"
                           r"原因|上年|去年|增加|减少|增长|下降|比例|占比|人均|金额|数额|钱|花|开支|开销|在职|退休|职工|budget|\d")
@@ -304,6 +307,9 @@ def guard(q: str, raw: str = "", follow_up: bool = False, labels: frozenset[str]
     if re.search(r"美元|欧元|英镑|港币|港元|日元|卢布", q):
         return Plan("lookup", None, status="refused",
                     reason="预算文档的金额以人民币（元、万元）列示；换算成其他货币需要汇率，文档中没有。")
+    if PERSONAL_PAY.search(q):
+        return Plan("lookup", None, status="refused",
+                    reason="预算公开的是单位的经费，不列某一个人的工资或收入；文档中没有的内容，我不作推测。")
     if OPINION.search(q):
         return Plan("lookup", None, status="refused",
                     reason="我只回答预算文档中写明的数字和内容，不作评价，也不作推测。")

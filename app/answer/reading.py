@@ -19,6 +19,7 @@ from decimal import Decimal
 from app.answer.catalog import TOTAL_WORDS, Catalog, CellRef, total_column
 from app.answer.contract import Reading
 from app.answer.coverage import (
+    WHOLE_WORDS,
     Coverage,
     cell_vocabulary,
     check,
@@ -105,7 +106,8 @@ def _judge(result: Result, cat: Catalog, mentions: tuple[str, ...]) -> Result:
     exact = bool(plan.items) and plan.confident and all(i.kind in EXACT_KINDS for i in plan.items)
     typo = any(i.kind == "fuzzy" for i in plan.items)  # a name matched despite a typo: nothing else may be left
     guessed = bool(plan.items) and not exact           # a search hit, a model's reading
-    if not cov.named_elsewhere and not (guessed and not typo and max(map(len, words)) <= MAX_GUESSED_WORD):
+    whole = any(w in u for u in words for w in WHOLE_WORDS)      # 养老保险基金: never a guess's paraphrase
+    if not cov.named_elsewhere and not (guessed and not typo and not whole and max(map(len, words)) <= MAX_GUESSED_WORD):
         # words that name nothing in the document: no reading uses them, so none is offered as one
         hint = _as_options(result, cat) if plan.items and not typo and not guessed else []
         also = f"（文档中能读到的是：{hint[0]}）" if hint else ""
@@ -379,7 +381,7 @@ def unqualified(cat: Catalog, refs, text: str) -> list[CellRef]:
             not _unasked_funds(cat.doc.table(r.table), text)]
 
 
-def _fit(text: str, cat: Catalog, ref: CellRef) -> tuple[int, int, int, int]:
+def _fit(text: str, cat: Catalog, ref: CellRef) -> tuple[int, int, int, int, int]:
     """How well a cell fits the question: the question's words its labels explain, then (negated)
     the rows above it that qualify it but that the question does not name, then whether it is the
     row's total (a part's column is read only when named)."""
@@ -393,7 +395,10 @@ def _fit(text: str, cat: Catalog, ref: CellRef) -> tuple[int, int, int, int]:
     total = ref.column == 0 or total_column(t, ref.column)
     row = t.rows[ref.row]
     named = bool(row.name) and row.name in text                  # the row itself is named (合计中…小计)
-    return _explained(text, cell_vocabulary(cat, ref)), int(named), -unnamed, int(total)
+    # the less of the cell's own name the question leaves unsaid, the better: "购置" is the 购置费
+    # column, not the 小计 of 公务用车购置及运行费
+    unsaid = sum(1 for b in _content_bigrams(_own_name(cat, ref)) if b not in text)
+    return _explained(text, cell_vocabulary(cat, ref)), int(named), -unsaid, -unnamed, int(total)
 
 
 # ── what was read ────────────────────────────────────────────────────────────────────────────────

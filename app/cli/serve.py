@@ -24,7 +24,16 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_serve)
 
 
+def _stacks_on_signal() -> None:
+    """`kill -USR1 <pid>` writes every thread's stack to stderr: what a hanging server is waiting for."""
+    import faulthandler
+    import signal
+    if hasattr(signal, "SIGUSR1"):
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
+
+
 def cmd_serve(args) -> int:
+    _stacks_on_signal()
     import uvicorn
 
     from app.web.api import create_server

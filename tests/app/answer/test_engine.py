@@ -113,3 +113,8 @@ def test_hybrid_search_links_colloquial_wording(engine):
     def disagreeing(query, k=5, filters=None):      # only one side ranks it first: not trusted
         return [SimpleNamespace(table="表6", row_index=row, dense_rank=1, lexical_rank=4)]
     assert Engine(engine.store, engine.settings, search=disagreeing).ask("外出公干的开销是多少？").status == "refused"
+
+
+def test_per_person_said_as_averaged_over_a_headcount(engine):
+    a = engine.ask("人员经费按在职16个人平均下来，一人多少万？")
+    assert a.status == "answered" and a.values[-1].value == Decimal("17.53"), a.answer

@@ -262,3 +262,13 @@ def test_a_town_or_a_guesthouse_not_loaded_is_refused(many, question, unit):
 def test_a_unit_typed_by_sound_or_in_short_is_found(many, question, value):
     a = many.ask(question)
     assert a.status == "answered" and a.doc == "jiangsu-jianchayuan-2019" and a.values[-1].value == value, a.answer
+
+
+def test_a_cells_own_name_said_in_part_beats_the_total_it_is_part_of(many):
+    a = many.ask("万里街道三公里面买公车的预算多少")       # 购置费, not 公务用车购置及运行费's 小计
+    assert a.status == "answered" and a.values[0].value == D("25.00") and a.citations[0].table == "表9", a.answer
+
+
+def test_a_reason_said_in_a_sentence_of_its_own_is_found(many):
+    a = many.ask("万里街道2024年财政拨款为什么比2023年少了876万多？")
+    assert a.status == "answered" and "项目调整" in a.answer, a.answer

@@ -105,3 +105,17 @@ def test_words_typed_by_sound_are_repaired_only_into_whole_names(typed, meant):
 def test_an_amount_said_in_passing_names_nothing(question):
     from app.answer.coverage import runs
     assert not [w for w in runs(normalise_question(question), ["项目支出", "因公出国（境）费"], "why") if "万" in w or "百" in w]
+
+
+def test_one_persons_pay_is_refused_before_planning():
+    from app.answer.plan import guard
+    assert guard(normalise_question("社保中心主任一年工资能拿多少？")).status == "refused"
+    assert guard(normalise_question("对个人和家庭的补助是多少？")) is None
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("政府采购budget多少", "政府采购预算多少"),                  # glued to Chinese: a word of the question
+    ("in the basic expenditure budget?", "in the 基本支出 budget?"),   # an English phrase stays English
+])
+def test_budget_typed_among_chinese(typed, read):
+    assert normalise_question(typed) == read
