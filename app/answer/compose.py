@@ -129,6 +129,8 @@ def _text(res: Result, cat: Catalog) -> str:
         if x.get("parts"):
             return f"据情况说明，{x['label']}各组成部分的变化及原因：{res.quote.rstrip('。')}。"
         return f"据情况说明，{what}{amount}的主要原因是：{res.quote.rstrip('。')}。"
+    if op == "fact" and not figs:            # a passage: what the unit does
+        return f"据情况说明：{res.quote.strip()}"
     if op == "fact":
         f = figs[0]
         return f"据情况说明：{res.quote.strip()}（{f.label}：**{_amount(f)}**）"

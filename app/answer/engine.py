@@ -17,7 +17,15 @@ from app.answer.across import across_units, across_years
 from app.answer.catalog import catalog_for
 from app.answer.compose import compose
 from app.answer.contract import Answer
-from app.answer.exclude import avoid, honour, split_exclusions, split_negations
+from app.answer.exclude import (
+    avoid,
+    honour,
+    include,
+    split_exclusions,
+    split_inclusions,
+    split_negations,
+    subtract_part,
+)
 from app.answer.execute import execute
 from app.answer.final import answer_final, final_year_words
 from app.answer.figures import Result
@@ -49,7 +57,8 @@ from app.settings import Settings
 from index.store import DocumentInfo, Store
 
 MAX_QUESTION = 500
-COMPARED_BY = re.compile(r"(?:要|还|的)?(?:多|少|高|低|大|小)(?:出|了)?(?:多少|几何|几).*$|(?:相差|差)(?:了)?(?:多少|几).*$")
+COMPARED_BY = re.compile(r"(?:要|还|的)?(?:多|少|高|低|大|小)(?:出|了)?(?:多少|几何|几).*$|[，,]?\s*(?:相差|差)(?:了)?(?:多少|几).*$|"
+                         r"(?:以后|之后|后)?(?:还剩|剩下|剩余|还有|余下).*$")
 MAX_OPTIONS = 6
 
 
@@ -161,13 +170,15 @@ class Engine:
         ctx = self._context(conv.context, info.doc_id, cat, new_unit=bool(scope.mentions))
         text, excluded = split_exclusions(text)      # "（不含会议费培训费）": checked against the reading
         text, negated = split_negations(text)        # "不是三公表里那个数": likewise
+        text, included = split_inclusions(text)      # "连上年结转一起算": likewise
         plans = make_plans(text, cat, ctx, self.search)
         if conv.context.topic and not scope.mentions and all(not p.items for p in plans) and asks_of_last(text):
             # "按在编人数算，人均多少？" after "公用经费是多少": the operation applies to the last subject
             plans = make_plans(f"{subject(conv.context.topic)}，{text}", cat, ctx, self.search)
         results = [avoid(honour(judge(self._run(p, cat), cat, scope.mentions), excluded, cat), negated, text, cat)
                    for p in plans]
-        results = [self._side_by_side(r, cat, ctx, scope.mentions) for r in results]
+        results = [include(subtract_part(self._side_by_side(r, cat, ctx, scope.mentions), text, cat), included, cat)
+                   for r in results]
         model_notes, model_options = [], []
         if (self.llm_planner is not None and plans[0].status == "answered"
                 and all(r.status != "answered" for r in results)):

@@ -149,6 +149,72 @@ def honour(result: Result, excluded: tuple[str, ...], cat: Catalog) -> Result:
     return execute(replace(result.plan, op="exclude", items=items), cat)
 
 
+INCLUDED = re.compile(rf"(?:连同|连)(?P<x>{NAME})(?:一起|一块|都)(?:算|计算|算上|算进去)?|"
+                      rf"(?:含|包括|包含)(?P<y>{NAME})在内|(?P<z>{NAME})也(?:算上|算进去|算在内|要算)")
+
+
+def split_inclusions(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` without "连上年结转一起算", "含X在内", "X也算上", and the names it says are included."""
+    included: list[str] = []
+
+    def take(m: re.Match) -> str:
+        included.append((m.group("x") or m.group("y") or m.group("z")).strip("“”、"))
+        return " "
+
+    return INCLUDED.sub(take, text), tuple(x for x in included if x)
+
+
+def include(result: Result, included: tuple[str, ...], cat: Catalog) -> Result:
+    """``result`` when its figure contains what the question says to include (a total column beside
+    the part's column, a row above the part's row); asked back when it does not or cannot be seen."""
+    if not included or result.status != "answered" or not result.cited_cells:
+        return result
+    from app.answer.normalize import apply_synonyms
+    names = {w: named_in(cat, apply_synonyms(w, cat.labels())) or abbreviated(cat, w) for w in included}
+
+    def holds(ref: CellRef) -> bool:
+        t = cat.doc.table(ref.table)
+        total = ref.column == 0 or total_column(t, ref.column)
+        return all(any(_placed(cat, ref, n)[0] == "inside" for n in ns)
+                   # a row's total beside columns of that kind (上年结转: 财政拨款结转, 非财政拨款结转结余)
+                   or (total and any(w[-2:] in col for col in t.columns[1:]))
+                   for w, ns in names.items())
+    lookup = result.plan.op == "lookup" and len(result.plan.items) == 1
+    if not holds(result.cited_cells[0]):
+        other = next((r for r in result.plan.items[0].refs if holds(r)), None) if lookup else None
+        if other is None:
+            return replace(result, status="clarify", figures=[],
+                           reason=f"看不出所读的数是否包含{'、'.join(f'“{w}”' for w in included)}。")
+        item = result.plan.items[0]       # the same item in a table whose total holds the part (表2 总计)
+        t = cat.doc.table(other.table)
+        whole = CellRef(other.table, other.row, next((c for c, col in enumerate(t.columns) if col in TOTAL_WORDS), 0))
+        result = execute(replace(result.plan, items=(Item(item.label, (whole,), "row"),)), cat)
+    result.notes.append(f"所给的数包含{'、'.join(f'“{w}”' for w in included)}。")
+    return result
+
+
+SUBTRACT = re.compile(r"扣除|扣掉|扣去|减去|减掉|除去|去掉|刨去|刨除")
+
+
+def subtract_part(result: Result, text: str, cat: Catalog) -> Result:
+    """"城乡社区支出扣掉基本支出以后还剩多少": what is taken away is the part of the first figure's own
+    row under the column named (城乡社区支出's 基本支出), not that column's figure in another row (the
+    table's total 基本支出)."""
+    if result.status != "answered" or result.plan.op != "diff" or not SUBTRACT.search(text) \
+            or len(result.figures) < 2 or not (result.figures[0].cells and result.figures[1].cells):
+        return result
+    whole, taken = result.figures[0].cells[0], result.figures[1].cells[0]
+    if taken.table != whole.table or taken.row == whole.row:
+        return result
+    t = cat.doc.table(taken.table)
+    name = next((p for p in reversed(t.columns[taken.column].split("/")) if p not in TOTAL_WORDS), "")
+    own = [c for c in _columns_named(cat, whole, name) if c != whole] if name else []
+    if len(own) != 1:
+        return result
+    items = (result.plan.items[0], Item(name, (own[0],), "column"))
+    return execute(replace(result.plan, items=items), cat)
+
+
 def abbreviated(cat: Catalog, word: str) -> list[str]:
     """Column names ``word`` shortens, its characters in order ("上级转移支付" of
     “上级一般公共预算安排的转移支付”), when only one name fits."""

@@ -22,7 +22,7 @@ from app.answer.figures import (
 )
 from app.answer.linking import Item
 from app.answer.plan import Plan
-from app.answer.vocabulary import CHANGE_STATED, OP_PATTERNS
+from app.answer.vocabulary import CHANGE_STATED, DESCRIBE, OP_PATTERNS, WHAT_IT_DOES
 
 HEADCOUNT_UNITS = ("人", "名")
 
@@ -282,7 +282,36 @@ FACT_UNITS_FOR = (                 # explicit measure words first, then the subj
 COUNT_ASKED = FACT_UNITS_FOR[:4]   # what a question asks to count: an answer needs one of its units
 
 
+PASSAGE_CHARS = 400
+
+
+def _passage(cat: Catalog, words: str) -> tuple[str, list[int]] | None:
+    """The narrative passage a question about what the unit is or does asks for: the paragraph that
+    says the key word (职能 for 干嘛/做什么, or 牌子, 内设机构 … as asked) and fits the question best,
+    with the numbered paragraphs it introduces, up to PASSAGE_CHARS characters — quoted, not retold."""
+    keys = set(DESCRIBE.findall(words)) - set(WHAT_IT_DOES.findall(words))
+    if WHAT_IT_DOES.search(words) or "职责" in keys:
+        keys |= {"职能"}
+    texts = [re.sub(r"\s", "", sec.text) for sec in cat.doc.sections]
+    heads = ["".join(sec.path) for sec in cat.doc.sections]        # 一、主要职能 may be the heading
+    hits = [k for k, t in enumerate(texts) if any(w in t or w in heads[k] for w in keys) and t]
+    if not hits:
+        return None
+    asked = _bigrams(words)
+    best = max(hits, key=lambda k: (len(asked & _bigrams(texts[k])), -k))
+    quote, cited = texts[best], [best]
+    k = best + 1
+    while len(quote) < PASSAGE_CHARS and k < len(texts) and (quote.endswith(("：", ":")) or re.match(r"\d+[.、．]", texts[k])):
+        quote, cited, k = quote + texts[k], cited + [k], k + 1
+    return quote[:PASSAGE_CHARS] + ("…" if len(quote) > PASSAGE_CHARS else ""), cited
+
+
 def _fact(plan: Plan, cat: Catalog, res: Result) -> None:
+    if DESCRIBE.search(plan.text or plan.words) and not re.search(r"多少|几", plan.text or plan.words):
+        found = _passage(cat, plan.text or plan.words)
+        if found is not None:             # "主要是干嘛的？加挂了哪些牌子": the document's own words
+            res.quote, res.cited_sections = found
+            return
     units = None
     q = plan.words
     for pattern, us in FACT_UNITS_FOR:

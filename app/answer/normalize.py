@@ -260,7 +260,13 @@ def _one_apart(typed: str, name: str, right: list[bool]) -> bool:
 
 def _sound(text: str) -> str:
     from pypinyin import lazy_pinyin
-    return " ".join(lazy_pinyin(text))
+    return " ".join(map(_fuzzy, lazy_pinyin(text)))
+
+
+def _fuzzy(syllable: str) -> str:
+    """A syllable as a pinyin keyboard confuses it: zh/z, ch/c, sh/s, -ng/-n (中心 typed 中兴)."""
+    syllable = re.sub(r"^([zcs])h", r"\1", syllable)
+    return re.sub(r"([aei])ng$", r"\1n", syllable)
 
 
 @lru_cache(maxsize=4)
@@ -285,5 +291,5 @@ def _sound_index(names: frozenset[str]) -> tuple[frozenset[str], dict[str, set[s
                     gram = run[i:i + n]
                     if gram not in grams:
                         grams.add(gram)
-                        by_sound.setdefault(" ".join(syllables[i:i + n]), set()).add(gram)
+                        by_sound.setdefault(" ".join(map(_fuzzy, syllables[i:i + n])), set()).add(gram)
     return frozenset(grams), by_sound, frozenset(whole)

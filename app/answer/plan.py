@@ -24,7 +24,7 @@ from app.answer.linking import (
 )
 from app.answer.normalize import apply_synonyms
 from app.answer.scope import YEAR
-from app.answer.vocabulary import OP_PATTERNS
+from app.answer.vocabulary import DESCRIBE, OP_PATTERNS
 
 SCOPED_OPS = ("lookup", "multi", "sum", "yoy", "prior", "why", "per_person", "per_month", "list", "rank", "count")
 OPS = ("lookup", "multi", "sum", "diff", "compare", "share", "per_person", "per_month", "rank", "count",
@@ -45,7 +45,8 @@ PERSONAL_PAY = re.compile(r"(?:主任|局长|厅长|院长|处长|科长|书记|
                           r"的?(?:一年|一个月|每月|每年|月)?(?:的)?(?:工资|收入|薪水|薪资|奖金|年薪|月薪|能拿|拿多少|挣多少)")
 BUDGET_WORDS = re.compile(r"预算|经费|支出|收入|拨款|资金|费|科目|人数|人员|科室|编制|采购|资产|绩效|结转|结余|"
                           r"三公|项目|补助|补贴|工资|万元|元|标准|车辆|公车|辆|房屋|面积|单位|部门|合计|总计|多少|机构|"
-                          r"原因|上年|去年|增加|减少|增长|下降|比例|占比|人均|金额|数额|钱|花|开支|开销|在职|退休|职工|budget|\d")
+                          r"原因|上年|去年|增加|减少|增长|下降|比例|占比|人均|金额|数额|钱|花|开支|开销|在职|退休|职工|budget|\d|"
+                          r"职能|职责|干嘛|干什么|做什么|负责|牌子|主要任务|内设|机构设置")
 
 
 
@@ -117,6 +118,8 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
         extra["ascending"] = True
     if OP_PATTERNS["why"].search(q):
         return "why", extra
+    if n_items == 0 and DESCRIBE.search(q) and not re.search(r"多少|几", q):
+        return "fact", extra           # "加挂了哪些牌子", "主要是干嘛的": a passage of the narrative
     change = OP_PATTERNS["change"].search(q)
     share = OP_PATTERNS["share"].search(q)
     if OP_PATTERNS["prior"].search(q) and not change and not share:
@@ -140,7 +143,7 @@ def detect_op(q: str, n_items: int) -> tuple[str, dict]:
         if OP_PATTERNS[op].search(q):
             return op, extra
     if n_items >= 2 and OP_PATTERNS["sum"].search(q) and \
-            re.search(r"[和与及加跟同、]|以及", q):    # "基本支出中的公用经费合计": one cell, not a sum
+            re.search(r"[和与及加跟同、+＋]|以及", q):    # "基本支出中的公用经费合计": one cell, not a sum
         return "sum", extra
     if n_items >= 2 and LIST_MARK.search(q):
         return "multi", extra

@@ -93,7 +93,7 @@ def _judge(result: Result, cat: Catalog, mentions: tuple[str, ...]) -> Result:
         side = _side_not_read(result, cat, text, extra)
         if side:        # "三公表里的会议费比基本支出里的会议费多多少": each side is its own figure
             return replace(_not_read(result, f"问题中“{side}”这一边没有读懂（它说的是哪个数？）。", []),
-                           extra={**result.extra, "sides": tuple(THAN.split(text))})
+                           extra={**result.extra, "sides": tuple(SIDES.split(text))})
         return _one_figure_or_clarify(result, cat, text)
     if cov.missing_ops:
         return _not_read(result, f"问题要求的计算（{'、'.join(_op_words(text, cov.missing_ops))}）没有读懂。",
@@ -116,11 +116,13 @@ def _judge(result: Result, cat: Catalog, mentions: tuple[str, ...]) -> Result:
 
 
 THAN = re.compile(r"(?<![相对])比(?![较例重率上去])")       # "A比B", not 比较, 比例, 相比, 比上年
+# the two sides of a comparison or a subtraction: "A比B多多少", "A减去B", "A扣掉B以后还剩多少"
+SIDES = re.compile(THAN.pattern + r"|扣除|扣掉|扣去|减去|减掉|除去|去掉|刨去|刨除")
 
 
 def _side_not_read(result: Result, cat: Catalog, text: str, extra) -> str:
     """A comparison "A比B…": the side whose words its own figure does not explain ("" when both are)."""
-    sides = THAN.split(text)
+    sides = SIDES.split(text)
     if result.plan.op not in ("diff", "compare") or len(result.figures) < 2 or len(sides) != 2:
         return ""
     for side, fig in zip(sides, result.figures[:2]):

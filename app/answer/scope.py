@@ -184,6 +184,11 @@ def unit_mentions(q: str, docs: list[DocumentInfo], labels: frozenset[str] = fro
         while start >= 0:
             found.append((start, start + len(org), [org]))
             start = q.find(org, start + 1)
+    for org in orgs:                                   # 和静社保: its place and its own words in short
+        for name in short_names(q, org):
+            start = q.find(name)
+            if not any(s < start + len(name) and start < e for s, e in items if e - s > len(name)):
+                found.append((start, start + len(name), [org]))
     unknown: list[list[tuple[int, int]]] = []        # per end, the stretches that may be a name
     ends = sorted({m.start() + len(m.group(1)) for m in UNIT_END_ANYWHERE.finditer(q)})
     for end in ends:
@@ -264,7 +269,7 @@ def romanised_names(q: str, docs: list[DocumentInfo]) -> str:
         return q
     table = _pinyin_table(tuple(sorted({d.org for d in docs if d.org})))
     for w in sorted(words & set(table), key=len, reverse=True):
-        q = re.sub(rf"\b{w}\b", table[w], q)
+        q = re.sub(rf"(?<![a-z]){w}(?![a-z])", table[w], q)      # also glued to 汉字 (hejing社保中心)
     return tidy_spaces(q)
 
 
@@ -402,6 +407,22 @@ def other_year_doc(q: str, doc: DocumentInfo, docs: list[DocumentInfo]) -> Docum
     year = int(m.group(1))
     return next((d for d in docs if same_unit(d, doc) and d.year == year and d.doc_id != doc.doc_id
                  and d.kind == doc.kind), None)
+
+
+def short_names(q: str, org: str) -> tuple[str, ...]:
+    """The unit's name written as its place and a short form of its own words without a unit's
+    ending (和静社保 for 和静县社会保险中心): words that name the unit, not an item."""
+    core, out = core_name(org), []
+    for place in PLACE_PART.findall(places_of(org)):
+        for p in {place, place[:-1]} if len(place) > 2 else {place}:
+            for m in re.finditer(re.escape(p), q):
+                rest = q[m.end():m.end() + len(core)]
+                after = q[m.end():]
+                fits = [k for k in range(2, len(rest) + 1) if rest[0] == core[0] and in_order(rest[:k], core)
+                        and (k == len(after) or not re.match(r"[\u4e00-\u9fff]", after[k]) or after[k] in AFTER_NAME)]
+                if fits:
+                    out.append(q[m.start():m.end() + max(fits)])
+    return tuple(dict.fromkeys(sorted(out, key=len, reverse=True)))
 
 
 def org_mention(q: str, doc: DocumentInfo, docs: list[DocumentInfo]) -> str:

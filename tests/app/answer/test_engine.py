@@ -118,3 +118,23 @@ def test_hybrid_search_links_colloquial_wording(engine):
 def test_per_person_said_as_averaged_over_a_headcount(engine):
     a = engine.ask("人员经费按在职16个人平均下来，一人多少万？")
     assert a.status == "answered" and a.values[-1].value == Decimal("17.53"), a.answer
+
+
+def test_items_joined_by_plus_are_summed(engine):
+    a = engine.ask("基本工资+津贴补贴+奖金 一共多少钱")
+    assert a.status == "answered" and a.values[-1].value == Decimal("183.69"), a.answer
+
+
+def test_a_total_asked_with_the_carry_over_included_is_read_where_it_is_included(engine):
+    a = engine.ask("企业关闭破产补助这个项总共预算多少？连上年结转一起算")
+    assert a.status == "answered" and a.values[0].value == Decimal("45.25") and a.citations[0].table == "表2", a.answer
+
+
+def test_the_unit_in_short_with_its_place(engine):
+    a = engine.ask("和静社保的三公经费比去年预算少了多少？")
+    assert a.status == "answered" and Decimal("0.14") in [v.value for v in a.values], a.answer
+
+
+def test_what_the_unit_does_is_quoted_from_the_narrative(engine):
+    a = engine.ask("和静社保中心是干嘛的？")
+    assert a.status == "answered" and not a.values and "养老保险" in a.answer and a.citations, a.answer

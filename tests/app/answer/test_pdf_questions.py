@@ -272,3 +272,20 @@ def test_a_cells_own_name_said_in_part_beats_the_total_it_is_part_of(many):
 def test_a_reason_said_in_a_sentence_of_its_own_is_found(many):
     a = many.ask("万里街道2024年财政拨款为什么比2023年少了876万多？")
     assert a.status == "answered" and "项目调整" in a.answer, a.answer
+
+
+def test_what_is_taken_away_is_the_part_of_the_first_figures_own_row(many):
+    a = many.ask("万里街道2024年城乡社区支出扣掉基本支出以后还剩多少（按元）")
+    assert a.status == "answered" and a.values[-1].value == D("42776303"), a.answer
+
+
+def test_each_side_of_a_subtraction_is_read_on_its_own(many):
+    a = many.ask("江苏省人民检察院2019年基本支出减去财政拨款安排的基本支出，差多少")
+    assert a.status == "answered", a.answer
+    assert a.values[2].value == a.values[0].value - a.values[1].value
+    assert [c.table for c in a.citations][:2] == ["表3", "表4"]
+
+
+def test_the_boards_a_unit_carries_are_quoted(many):
+    a = many.ask("普陀区政府办主要是干嘛的？加挂了哪些牌子")
+    assert a.status == "answered" and "外事办公室" in a.answer and not a.values, a.answer
