@@ -297,7 +297,10 @@ def _per_person(plan: Plan, cat: Catalog, res: Result) -> None:
         base = Figure(fact_label(stated, cat.doc.org), stated.value, stated.unit, sections=(stated.section,))
         amount, cells, sections = stated.value, (), [stated.section]
         res.quote = stated.sentence
-    people = _quoted_headcount(cat, q) or _named_headcount(cat, q)
+    quoted = QUOTED_COUNT.findall(q)
+    people = _quoted_headcount(cat, q) or (None if quoted else _named_headcount(cat, q))
+    if quoted and people is None:        # never another head count than the one the question gives
+        raise NotAnswerable(f"问题给出的 {quoted[0]} 人，文档中没有写明这个人数，无法按它计算人均。")
     counted = fact_label(people, cat.doc.org) if people is not None else f"{plan.headcount}人数"
     people = people or headcount(cat, plan.headcount)
     if people is None or people.value == 0:
@@ -314,14 +317,15 @@ def _per_person(plan: Plan, cat: Catalog, res: Result) -> None:
                        f"{months} = {fmt(v, unit)} {unit}/人" + ("/月" if plan.monthly else ""))
 
 
-HEADCOUNT_WORDS = re.compile(r"\d+\s*[人名]|按(?:照)?.{0,10}?(?:算|计算)|人均|平均每个?|每个|每人|编制|摊到的?|"
+QUOTED_COUNT = re.compile(r"(\d+)\s*(?:个|位)?\s*(?:人|名)")
+HEADCOUNT_WORDS = re.compile(r"\d+\s*(?:个|位)?\s*[人名]|按(?:照)?.{0,10}?(?:算|计算)|人均|平均每个?|每个|每人|编制|摊到的?|"
                              r"大概|大约|是多少|多少|万元|元")
 
 
 def _quoted_headcount(cat: Catalog, q: str):
     """"编制496人，按编制算人均…": the head count the question quotes, when the document states it
     (the figure comes from the document, cited; a number only the question gives is not used)."""
-    for n in re.findall(r"(\d+)\s*(?:人|名)", q):
+    for n in QUOTED_COUNT.findall(q):
         fact = next((f for f in cat.facts if f.unit in ("人", "名") and f.value == Decimal(n)), None)
         if fact is not None:
             return fact

@@ -23,6 +23,7 @@ PART_OF = re.compile(r"^\s*(?:那么|那)?\s*(?:只算|只看|光算|光看|单�
                      r"(?:里|中|里面|当中)的?(?:部分|那部分)?呢[？?]?\s*$")
 REFER = re.compile(r"这一项|这项|该项|此项|这个项目|这笔钱|这笔支出|这笔|这个数|这个金额|这个钱|"
                    r"(?:^|(?<=[那，,]))这个(?=占|比|跟|和|与|同|较|相当于)")
+SHARE_OF_IT = re.compile(r"的?(?:占了?|所占)(?:的)?(?:百分之多少|百分之几|多少比例|比例是?多少|比重是?多少|几成|多少)[？?]?\s*$")
 ASKING = re.compile(r"(?:是|有|为|共|一共|总共|合计)?(?:多少|几何)(?:钱|元|万元)?\s*$")
 
 
@@ -59,7 +60,11 @@ def refer_back(text: str, ctx: Context, named_unit: bool) -> str:
     if ctx.topic and not named_unit and PART_OF.match(text):  # "只算基本支出里的呢？"
         return f"{PART_OF.match(text).group(1)}中的{subject(ctx.topic)}"
     if ctx.topic and not named_unit and WITHIN.match(text):   # "其中公务接待费呢？"
-        return f"{subject(ctx.topic)}中{WITHIN.sub('', text, count=1)}"
+        rest = WITHIN.sub('', text, count=1)
+        share = SHARE_OF_IT.search(rest)
+        if share:                                             # "其中因公出国的占了百分之多少"
+            return f"{rest[:share.start()]}占{subject(ctx.topic)}的比例是多少"
+        return f"{subject(ctx.topic)}中{rest}"
     return text
 
 

@@ -138,3 +138,10 @@ def test_the_unit_in_short_with_its_place(engine):
 def test_what_the_unit_does_is_quoted_from_the_narrative(engine):
     a = engine.ask("和静社保中心是干嘛的？")
     assert a.status == "answered" and not a.values and "养老保险" in a.answer and a.citations, a.answer
+
+
+def test_a_head_count_the_question_gives_is_the_one_used_or_none(engine):
+    a = engine.ask("在职16个人，按这个算人均工资福利支出大概多少？")
+    assert a.status == "answered" and a.values[1].value == Decimal("16") and a.values[-1].value == Decimal("15.79")
+    b = engine.ask("在职17个人，按这个算人均工资福利支出大概多少？")     # not stated: no other head count instead
+    assert b.status == "refused" and not b.values
