@@ -177,6 +177,13 @@ class Engine:
             plans = make_plans(f"{subject(conv.context.topic)}，{text}", cat, ctx, self.search)
         results = [avoid(honour(judge(self._run(p, cat), cat, scope.mentions), excluded, cat), negated, text, cat)
                    for p in plans]
+        if all(r.status != "answered" for r in results) and any(i.kind == "search" for p in plans for i in p.items):
+            # the search's guess did not say the question's words: the rules' own reading (a narrative figure)
+            plain = make_plans(text, cat, ctx, None)
+            again = [avoid(honour(judge(self._run(p, cat), cat, scope.mentions), excluded, cat), negated, text, cat)
+                     for p in plain]
+            if all(r.status == "answered" for r in again):
+                plans, results = plain, again
         results = [include(subtract_part(self._side_by_side(r, cat, ctx, scope.mentions), text, cat), included, cat)
                    for r in results]
         model_notes, model_options = [], []

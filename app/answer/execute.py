@@ -317,7 +317,7 @@ def _per_person(plan: Plan, cat: Catalog, res: Result) -> None:
                        f"{months} = {fmt(v, unit)} {unit}/人" + ("/月" if plan.monthly else ""))
 
 
-QUOTED_COUNT = re.compile(r"(\d+)\s*(?:个|位)?\s*(?:人|名)")
+QUOTED_COUNT = re.compile(r"(\d+)\s*(?:个|位)?\s*(?:人|名|编制)")
 HEADCOUNT_WORDS = re.compile(r"\d+\s*(?:个|位)?\s*[人名]|按(?:照)?.{0,10}?(?:算|计算)|人均|平均每个?|每个|每人|编制|摊到的?|"
                              r"大概|大约|是多少|多少|万元|元")
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from app.answer.catalog import TOTAL_WORDS, Catalog, CellRef, total_column
 from app.answer.contract import Reading
 from app.answer.coverage import (
+    FILLER_SET,
     WHOLE_WORDS,
     Coverage,
     cell_vocabulary,
@@ -32,7 +33,7 @@ from app.answer.figures import TO_YUAN, Result
 from app.answer.linking import Item
 from app.answer.plan import Plan
 from app.answer.text import escape_markdown
-from app.answer.vocabulary import FUND_SOURCES
+from app.answer.vocabulary import FILLER, FUND_SOURCES, SINGLE_FILLER
 
 EXACT_KINDS = ("row", "column", "table", "title", "code", "project")   # linked by name, not guessed
 OVERALL_ROLES = ("overview", "income", "expenditure")   # whole-budget tables: their figure is the plain reading
@@ -89,6 +90,8 @@ def _judge(result: Result, cat: Catalog, mentions: tuple[str, ...]) -> Result:
         return _not_read(result, "问题中给出的数字与我读出的数不一致。", _as_options(result, cat))
     extra += [m.group(0) for m in QUOTED.finditer(text)] if quoted else []
     cov = check(text, result, cat, extra)
+    if cov.ok and not _search_says_it(result, cat, text, extra):
+        cov = replace(cov, unexplained=cov.unexplained + tuple(_left_for_search(result, cat, text, extra)))
     if cov.ok:
         side = _side_not_read(result, cat, text, extra)
         if side:        # "三公表里的会议费比基本支出里的会议费多多少": each side is its own figure
@@ -118,6 +121,39 @@ def _judge(result: Result, cat: Catalog, mentions: tuple[str, ...]) -> Result:
 THAN = re.compile(r"(?<![相对])比(?![较例重率上去])")       # "A比B", not 比较, 比例, 相比, 比上年
 # the two sides of a comparison or a subtraction: "A比B多多少", "A减去B", "A扣掉B以后还剩多少"
 SIDES = re.compile(THAN.pattern + r"|扣除|扣掉|扣去|减去|减掉|除去|去掉|刨去|刨除")
+
+
+def _left_for_search(result: Result, cat: Catalog, text: str, extra) -> list[str]:
+    """The question's content words that only the search hits' labels explain."""
+    plan = result.plan
+    vocab = [cat.doc.org] + [v for i in plan.items if i.kind != "search" for r in i.refs[:1]
+                             for v in cell_vocabulary(cat, r)]
+    out = []
+    for run in runs(text, vocab, plan.op, extra):
+        for f in FILLER:                       # 下来, 啊, 的: asides, not names
+            run = run.replace(f, " ")
+        for w in run.split():
+            w = w.strip("".join(SINGLE_FILLER))
+            # one filler word left alone names nothing; two of them together (人员经费) name something
+            if len(w) >= 2 and w not in FILLER_SET and (without_filler(w) or len(w) >= 4):
+                out.append(w)
+    return out
+
+
+def _search_says_it(result: Result, cat: Catalog, text: str, extra) -> bool:
+    """A search hit stands for words of the question only when one of its labels says each of them
+    whole (专职人员活动费 does not say 人员经费, though it has 人员 and 费 of it)."""
+    hits = [i for i in result.plan.items if i.kind == "search"]
+    if not hits:
+        return True
+    said = [v for i in hits for r in i.refs[:1] for v in cell_vocabulary(cat, r)]
+    return all(any(w in v or (len(v) <= 3 * len(w) and _in_order(w, v)) for v in said)    # 上级转移支付
+               for w in _left_for_search(result, cat, text, extra))
+
+
+def _in_order(short: str, full: str) -> bool:
+    it = iter(full)
+    return all(ch in it for ch in short)
 
 
 def _side_not_read(result: Result, cat: Catalog, text: str, extra) -> str:
@@ -192,6 +228,7 @@ def fitting_cells(text: str, cat: Catalog, extra=()) -> list[CellRef]:
     specific first (a cell named by more of the question's words before one named by fewer)."""
     out = []
     words = set(_content_bigrams(text))
+    words_said = _content_words(text, cat, extra)
     for t in cat.doc.tables:
         for r, row in enumerate(t.rows):
             if not any(b in _row_text(t, row) for b in words):
@@ -204,9 +241,23 @@ def fitting_cells(text: str, cat: Catalog, extra=()) -> list[CellRef]:
                 left = runs(text, vocab, "lookup", extra)
                 if any(named_in(cat, w) for w in left) or any(without_filler(w) for w in left):
                     continue
+                if not all(any(w in v for v in vocab) for w in words_said):
+                    continue          # 职工福利费 is not 职工(基本医疗保险缴费) under 工资福利(支出)
                 out.append((-_explained(text, vocab), c, ref))
     out.sort(key=lambda x: (x[0], x[1]))
     return [ref for *_, ref in out]
+
+
+def _content_words(text: str, cat: Catalog, extra=()) -> list[str]:
+    """The question's words (jieba's) that name something: each must be said whole by one label of
+    the cell that answers it."""
+    from app.answer.normalize import word_spans
+    out = []
+    for run in runs(text, [cat.doc.org], "lookup", extra):
+        for w, _, _ in word_spans(run):
+            if len(w) >= 2 and w not in FILLER_SET and without_filler(w) and not w.isdigit():
+                out.append(w)
+    return out
 
 
 def _content_bigrams(text: str) -> list[str]:
@@ -383,7 +434,7 @@ def unqualified(cat: Catalog, refs, text: str) -> list[CellRef]:
             not _unasked_funds(cat.doc.table(r.table), text)]
 
 
-def _fit(text: str, cat: Catalog, ref: CellRef) -> tuple[int, int, int, int, int]:
+def _fit(text: str, cat: Catalog, ref: CellRef) -> tuple[int, int, int, int, int, int]:
     """How well a cell fits the question: the question's words its labels explain, then (negated)
     the rows above it that qualify it but that the question does not name, then whether it is the
     row's total (a part's column is read only when named)."""
@@ -397,10 +448,13 @@ def _fit(text: str, cat: Catalog, ref: CellRef) -> tuple[int, int, int, int, int
     total = ref.column == 0 or total_column(t, ref.column)
     row = t.rows[ref.row]
     named = bool(row.name) and row.name in text                  # the row itself is named (合计中…小计)
-    # the less of the cell's own name the question leaves unsaid, the better: "购置" is the 购置费
-    # column, not the 小计 of 公务用车购置及运行费
-    unsaid = sum(1 for b in _content_bigrams(_own_name(cat, ref)) if b not in text)
-    return _explained(text, cell_vocabulary(cat, ref)), int(named), -unsaid, -unnamed, int(total)
+    # a total of "A及B" when the question says only A fits less ("购置": the 购置费 column, not the 小计
+    # of 公务用车购置及运行费); then the more of a cell's own name the question says, the better
+    own = _own_name(cat, ref)
+    said = sum(1 for b in _content_bigrams(own) if b in text)
+    parts = re.split(r"及|和|与|、", own)
+    unsaid_part = int(total and len(parts) > 1 and any(not any(b in text for b in _content_bigrams(p)) for p in parts))
+    return _explained(text, cell_vocabulary(cat, ref)), int(named), -unsaid_part, said, -unnamed, int(total)
 
 
 # ── what was read ────────────────────────────────────────────────────────────────────────────────

@@ -145,3 +145,18 @@ def test_a_head_count_the_question_gives_is_the_one_used_or_none(engine):
     assert a.status == "answered" and a.values[1].value == Decimal("16") and a.values[-1].value == Decimal("15.79")
     b = engine.ask("在职17个人，按这个算人均工资福利支出大概多少？")     # not stated: no other head count instead
     assert b.status == "refused" and not b.values
+
+
+def test_a_search_hit_that_says_a_word_only_in_pieces_is_not_the_answer(engine):
+    """专职人员活动费 has 人员 and 费 of 人员经费; 工资福利支出 has 福利 of 职工福利费: no search hit
+    stands for a word that no label of it says whole (or in short, in order)."""
+    from types import SimpleNamespace
+    table = engine.store.load("hejing-shebao-2025").table("表6")
+    row = table.rows.index(next(r for r in table.rows if r.name == "工资福利支出"))
+
+    def fake_search(query, k=5, filters=None):
+        return [SimpleNamespace(table="表6", row_index=row, dense_rank=1, lexical_rank=1)]
+    from app.answer.engine import Engine
+    e = Engine(engine.store, engine.settings, search=fake_search)
+    a = e.ask("职工福利费花了多少？")
+    assert a.status != "answered" and not a.values, a.answer
