@@ -41,7 +41,7 @@ from app.answer.followup import (
     without_last_year,
 )
 from app.answer.history import unit_history
-from app.answer.normalize import normalise_question, repair_homophones
+from app.answer.normalize import normalise_question, repair_homophones, word_spans
 from app.answer.plan import Context, Plan, guard, make_plans
 from app.answer.reading import judge
 from app.answer.scope import (
@@ -119,6 +119,13 @@ class Engine:
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.documents()
+
+    def warm(self) -> None:
+        """Build once what reading any question needs (the documents' names, by sound; the tokenizer;
+        each document's catalog), so that no request's time budget pays for it."""
+        docs = self.store.documents()
+        repair_homophones("预算", self._labels(docs) | {d.org for d in docs if d.org})
+        word_spans("预算")
 
     def ask(self, question: str, doc: str | None = None, conversation: Conversation | None = None) -> Answer:
         """Answer ``question`` about the picked document ``doc`` (or the one the question or the

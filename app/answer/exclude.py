@@ -29,6 +29,7 @@ from app.answer.coverage import named_in
 from app.answer.execute import execute
 from app.answer.figures import Result
 from app.answer.linking import Item
+from app.answer.scope import in_order
 
 NAME = r"(?![多少高低大小贵])[\u4e00-\u9fff“”、]{2,24}?"
 END = r"(?:以外|之外|在内|外|(?:那部分|这部分|部分|那块|这块|的话)?(?=$|[，。？！；,.?!;）)]|的))"
@@ -219,13 +220,9 @@ def abbreviated(cat: Catalog, word: str) -> list[str]:
     """Column names ``word`` shortens, its characters in order ("上级转移支付" of
     “上级一般公共预算安排的转移支付”), when only one name fits."""
     heads = {p for t in cat.doc.tables for c in t.columns for p in c.split("/")}
-    fits = [h for h in heads if len(h) <= 3 * len(word) and _in_order(word, h)]
+    fits = [h for h in heads if len(h) <= 3 * len(word) and in_order(word, h)]
     return fits if len(fits) == 1 else []
 
-
-def _in_order(short: str, full: str) -> bool:
-    it = iter(full)
-    return all(ch in it for ch in short)
 
 
 def _placed(cat: Catalog, cited: CellRef, name: str) -> tuple[str, CellRef | None, CellRef | None]:

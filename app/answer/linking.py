@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from app.answer.catalog import Catalog, CellRef
 from app.answer.normalize import apply_synonyms
-from app.answer.vocabulary import FILLER
+from app.answer.vocabulary import FILLER, SINGLE_FILLER
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,8 @@ def fuzzy_items(q: str, catalog: Catalog, cutoff: float = 0.8) -> list[Item]:
                 window = q[start:start + size]
                 if len(window) < n - 1 or " " in window:
                     continue
+                if len(window) < n and _glued(q, start, start + len(window)):
+                    continue          # 办工经费: not 工会经费 with 办 left over
                 r = difflib.SequenceMatcher(None, window, label).ratio()
                 if r >= cutoff and (best is None or (r, n) > best[:2]):
                     best = (r, n, label, (start, start + len(window)))
@@ -103,6 +105,13 @@ def fuzzy_items(q: str, catalog: Catalog, cutoff: float = 0.8) -> list[Item]:
         return []
     e = catalog.entries[best[2]]
     return [Item(best[2], e.refs, "fuzzy", best[3])]
+
+
+def _glued(q: str, start: int, end: int) -> bool:
+    """A stretch with a word character right beside it: part of a longer word, not a name that lost
+    a character."""
+    return any(0 <= k < len(q) and "\u4e00" <= q[k] <= "\u9fff" and q[k] not in SINGLE_FILLER
+               for k in (start - 1, end))
 
 
 def search_items(q: str, catalog: Catalog, search) -> list[Item]:

@@ -31,6 +31,7 @@ from app.answer.coverage import (
 from app.answer.execute import execute
 from app.answer.figures import TO_YUAN, Result
 from app.answer.linking import Item
+from app.answer.scope import in_order
 from app.answer.plan import Plan
 from app.answer.text import escape_markdown
 from app.answer.vocabulary import FILLER, FUND_SOURCES, SINGLE_FILLER
@@ -147,13 +148,9 @@ def _search_says_it(result: Result, cat: Catalog, text: str, extra) -> bool:
     if not hits:
         return True
     said = [v for i in hits for r in i.refs[:1] for v in cell_vocabulary(cat, r)]
-    return all(any(w in v or (len(v) <= 3 * len(w) and _in_order(w, v)) for v in said)    # 上级转移支付
+    return all(any(w in v or (len(v) <= 3 * len(w) and in_order(w, v)) for v in said)    # 上级转移支付
                for w in _left_for_search(result, cat, text, extra))
 
-
-def _in_order(short: str, full: str) -> bool:
-    it = iter(full)
-    return all(ch in it for ch in short)
 
 
 def _side_not_read(result: Result, cat: Catalog, text: str, extra) -> str:
@@ -434,7 +431,7 @@ def unqualified(cat: Catalog, refs, text: str) -> list[CellRef]:
             not _unasked_funds(cat.doc.table(r.table), text)]
 
 
-def _fit(text: str, cat: Catalog, ref: CellRef) -> tuple[int, int, int, int, int, int]:
+def _fit(text: str, cat: Catalog, ref: CellRef) -> tuple[int, ...]:
     """How well a cell fits the question: the question's words its labels explain, then (negated)
     the rows above it that qualify it but that the question does not name, then whether it is the
     row's total (a part's column is read only when named)."""
@@ -454,7 +451,8 @@ def _fit(text: str, cat: Catalog, ref: CellRef) -> tuple[int, int, int, int, int
     said = sum(1 for b in _content_bigrams(own) if b in text)
     parts = re.split(r"及|和|与|、", own)
     unsaid_part = int(total and len(parts) > 1 and any(not any(b in text for b in _content_bigrams(p)) for p in parts))
-    return _explained(text, cell_vocabulary(cat, ref)), int(named), -unsaid_part, said, -unnamed, int(total)
+    in_named_table = int(bool(re.search(rf"{ref.table}(?!\d)", text)))      # "表7里…": that table's cells
+    return in_named_table, _explained(text, cell_vocabulary(cat, ref)), int(named), -unsaid_part, said, -unnamed, int(total)
 
 
 # ── what was read ────────────────────────────────────────────────────────────────────────────────

@@ -317,10 +317,8 @@ def create_app(service: EngineService):
                       show_progress="hidden", concurrency_limit=4)
         typed = dict(fn=h_.submit, inputs=[box, session], outputs=[box, chat, session], show_progress="hidden",
                      queue=False)
-        # "always_last": a question sent while the last answer is still being shown is answered after
-        # it, never dropped (gradio's default, "once", ignores it)
-        box.submit(**typed, trigger_mode="always_last").then(**answer)
-        send.click(**typed, trigger_mode="always_last").then(**answer)
+        box.submit(**typed).then(**answer)
+        send.click(**typed).then(**answer)
         for source in (chat, examples):
             source.ask(on_ask, [session], [chat, session], show_progress="hidden", queue=False).then(**answer)
         for source in (chat, evidence):

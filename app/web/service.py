@@ -246,8 +246,10 @@ class EngineService:
         catalog._CACHE.clear()       # keyed by (doc, file hash): a re-parse of the same file would be missed
         old = self.engine
         search = SearchIndex(self.settings)
-        return Engine(type(old.store)(old.store.path), self.settings, old.llm_planner,
-                      self.search_gate(search) if self.search_gate else search)
+        fresh = Engine(type(old.store)(old.store.path), self.settings, old.llm_planner,
+                       self.search_gate(search) if self.search_gate else search)
+        fresh.warm()
+        return fresh
 
 
 def sample_path() -> Path | None:
@@ -296,6 +298,7 @@ def open_service(settings: Settings, sample: bool = True, answer_seconds: float 
         if sample:
             ensure_sample(settings, engine.store, index=not background)
         engine.search = SearchIndex(settings)      # opened now, not inside the first request's budget
+        engine.warm()
     except sqlite3.Error as e:
         raise StoreUnavailable(settings.store_path, e) from e
     if not background:

@@ -2,7 +2,7 @@
 ``delay`` seconds with the candidate id whose row names a word it was told to pick, or fails with an
 HTTP status (a model that is down). No model: the reply is decided by the question's words.
 
-    with FakeLLM(picks={"办工费": "办公费"}, fails={"公务用车占": 503}, delay=3) as url:
+    with FakeLLM(picks={"办公贵": "办公费"}, fails={"公务用车占": 503}, delay=3) as url:
         env BUDGETQA_LLM=openai:fake@{url}
 """
 from __future__ import annotations

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from eval.load import LocalServer
 from tests.app.web.hostile_doc import MARKDOWN_ORG, MARKDOWN_ROW, OUTSIDE, write_markdown_copy
@@ -64,8 +65,14 @@ def _wait_until_served(url: str, documents: int, seconds: float = 300) -> None:
 
 def ask(page, question):
     n = page.locator("#chat-log .msg.bot:not(.pending)").count()
+    asked = page.locator("#chat-log .msg.user").count()
     page.fill("#question-box textarea", question)
     page.press("#question-box textarea", "Enter")
+    try:                  # gradio drops a submit while the last answer's event is still finishing
+        page.wait_for_function(f"document.querySelectorAll('#chat-log .msg.user').length > {asked}", timeout=10_000)
+    except PlaywrightTimeout:
+        assert page.input_value("#question-box textarea") == question     # not sent: the box still holds it
+        page.press("#question-box textarea", "Enter")
     page.wait_for_function(f"document.querySelectorAll('#chat-log .msg.bot:not(.pending)').length > {n} && "
                            "!document.querySelector('#chat-log .msg.pending')", timeout=150_000)   # not a notice; the
     # other process may still be indexing the new document on both cores

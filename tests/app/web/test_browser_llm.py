@@ -42,7 +42,7 @@ def llm_server(tmp_path_factory):
     doc = sample_without_table_7()
     assert [p.kind for p in doc.reading_problems] == ["table"]
     Store(Settings.from_env(data_dir).store_path).save(doc)      # serve finds the sample stored: no re-ingest
-    fake = FakeLLM(picks={"办工费": "办公费"}, fails={"公务用车占": 503}, delay=3.0)
+    fake = FakeLLM(picks={"办公贵": "办公费"}, fails={"公务用车占": 503}, delay=3.0)
     with fake as llm_url, pytest.MonkeyPatch.context() as mp:
         mp.setenv("BUDGETQA_LLM", f"openai:fake@{llm_url}")
         mp.setenv("BUDGETQA_LLM_TIMEOUT", str(MODEL_SECONDS))
@@ -73,7 +73,7 @@ def test_model_is_shown_while_asked_and_marked_on_the_answer(view, llm_server, s
     shot(view, screenshots, "20-unread-table")
 
     n = answers(view)
-    send(view, "办工费是多少？")                 # a typo: the rules give no figure, the model is asked
+    send(view, "办公贵是多少？")                 # a typo of shape (贵 for 费): the rules give no figure, the model is asked
     pending = view.locator("#chat-log .msg.pending .model-status")
     pending.wait_for(timeout=10_000)
     # "将请教…" until the engine calls the model, then "正在请教…": either may be showing by now
@@ -86,7 +86,7 @@ def test_model_is_shown_while_asked_and_marked_on_the_answer(view, llm_server, s
     offered = view.locator("#chat-log .msg.bot").last           # its reading, offered as a question
     assert "以下问法由语言模型提出" in offered.locator(".model-mark.offered").inner_text()
     assert offered.locator(".caveat").count() == 0          # a question back, not an answer
-    assert "办工费是多少？" in fake.asked
+    assert "办公贵是多少？" in fake.asked
     assert no_sideways_scroll(view)
     shot(view, screenshots, "22-model-offered")
     n = answers(view)

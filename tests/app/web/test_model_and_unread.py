@@ -31,8 +31,8 @@ def visible(html: str) -> str:
 
 def office(notes=(), status="answered") -> Answer:
     if status != "answered":
-        return Answer("办工费是多少？", status, "没有找到。", notes=list(notes), doc=DOC)
-    return Answer("办工费是多少？", "answered", "2025年办公费预算为 **6.36 万元**。",
+        return Answer("办公贵是多少？", status, "没有找到。", notes=list(notes), doc=DOC)
+    return Answer("办公贵是多少？", "answered", "2025年办公费预算为 **6.36 万元**。",
                   [Value("办公费", Decimal("6.36"), "万元")], [OFFICE], notes=list(notes), doc=DOC,
                   reading=Reading(DOC, "和静县社会保险中心", 2025, "预算", "表6", "一般公共预算基本支出情况表",
                                   ("办公费",), "合计"))
@@ -170,7 +170,7 @@ def test_the_pending_bubble_says_when_the_model_is_being_asked(service):
     from app.web.page import ChatHandlers, ChatSession
     h = ChatHandlers(SlowModelService(service))
     service = h.service
-    _, log, session = h.submit("办工费是多少？", ChatSession())
+    _, log, session = h.submit("办公贵是多少？", ChatSession())
     assert "将请教语言模型（最长 30 秒）" in visible(log)
     steps = h.answer_live(session)
     asking = next(steps)[0]
@@ -193,7 +193,7 @@ def test_the_service_tells_when_the_planner_asks(service):
     with_model = EngineService(Engine(engine.store, engine.settings, LLMPlanner(FakeListChatModel(responses=['{"ids": []}']))),
                                answer_seconds=10)
     told = []
-    a = with_model.ask("办工费是多少？", on_model=lambda: told.append(1))
+    a = with_model.ask("办公贵是多少？", on_model=lambda: told.append(1))
     assert told == [1] and model_part(a.notes) == "declined"
     told.clear()
     with_model.ask("公务用车运行费是多少？", on_model=lambda: told.append(1))       # the rules answer it
