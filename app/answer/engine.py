@@ -108,6 +108,7 @@ class Engine:
         self.search = search          # hybrid search(query, k, filters) for words the rules cannot link
         self._label_key: tuple = ()
         self._label_set: frozenset[str] = frozenset()
+        self._name_set: frozenset[str] = frozenset()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Engine":
@@ -124,7 +125,7 @@ class Engine:
         """Build once what reading any question needs (the documents' names, by sound; the tokenizer;
         each document's catalog), so that no request's time budget pays for it."""
         docs = self.store.documents()
-        repair_homophones("预算", self._labels(docs) | {d.org for d in docs if d.org})
+        repair_homophones("预算", self._names(docs))
         word_spans("预算")
 
     def ask(self, question: str, doc: str | None = None, conversation: Conversation | None = None) -> Answer:
@@ -136,7 +137,7 @@ class Engine:
             return Answer(question[:MAX_QUESTION], "refused", f"问题太长（超过 {MAX_QUESTION} 个字），请简短提问。")
         docs = self.store.documents()
         q = romanised_names(normalise_question(question), docs)   # once: every stage reads this form
-        q = repair_homophones(q, self._labels(docs) | {d.org for d in docs if d.org})   # 检查院 → 检察院
+        q = repair_homophones(q, self._names(docs))      # 检查院 → 检察院
         refusal = guard(q, question, bool(conv.context.items or conv.context.topic), self._labels(docs))
         if refusal is not None:
             return Answer(question, "refused", refusal.reason)
@@ -182,17 +183,16 @@ class Engine:
         if conv.context.topic and not scope.mentions and all(not p.items for p in plans) and asks_of_last(text):
             # "按在编人数算，人均多少？" after "公用经费是多少": the operation applies to the last subject
             plans = make_plans(f"{subject(conv.context.topic)}，{text}", cat, ctx, self.search)
-        results = [avoid(honour(judge(self._run(p, cat), cat, scope.mentions), excluded, cat), negated, text, cat)
-                   for p in plans]
+        def read(plan: Plan) -> Result:       # the reading, then what the question said beside it
+            r = avoid(honour(judge(self._run(plan, cat), cat, scope.mentions), excluded, cat), negated, text, cat)
+            return include(subtract_part(self._side_by_side(r, cat, ctx, scope.mentions), text, cat), included, cat)
+        results = [read(p) for p in plans]
         if all(r.status != "answered" for r in results) and any(i.kind == "search" for p in plans for i in p.items):
             # the search's guess did not say the question's words: the rules' own reading (a narrative figure)
             plain = make_plans(text, cat, ctx, None)
-            again = [avoid(honour(judge(self._run(p, cat), cat, scope.mentions), excluded, cat), negated, text, cat)
-                     for p in plain]
+            again = [read(p) for p in plain]
             if all(r.status == "answered" for r in again):
                 plans, results = plain, again
-        results = [include(subtract_part(self._side_by_side(r, cat, ctx, scope.mentions), text, cat), included, cat)
-                   for r in results]
         model_notes, model_options = [], []
         if (self.llm_planner is not None and plans[0].status == "answered"
                 and all(r.status != "answered" for r in results)):
@@ -200,8 +200,7 @@ class Engine:
             model_notes, model_options = reading.notes, reading.options
             if reading.plans:             # the model's reading goes through the same coverage check
                 plans = reading.plans
-                results = [avoid(honour(judge(self._run(p, cat), cat, scope.mentions), excluded, cat), negated, text, cat)
-                   for p in plans]
+                results = [read(p) for p in plans]
         answer = compose(question, results, cat)
         if answer.status != "answered" and not is_bare(text):
             answer = self._against_last_year(question, text, plans, ctx, conv, info, docs, cat) or answer
@@ -304,7 +303,13 @@ class Engine:
             for d in docs:
                 labels |= {lab for lab in catalog_for(self.store.load(d.doc_id)).entries if not lab.isdigit()}
             self._label_key, self._label_set = key, frozenset(labels)
+            self._name_set = self._label_set | {d.org for d in docs if d.org}
         return self._label_set
+
+    def _names(self, docs: list[DocumentInfo]) -> frozenset[str]:
+        """Row, item and unit names of the loaded documents: what a word typed by sound may be."""
+        self._labels(docs)
+        return self._name_set
 
     def _context(self, ctx: Context, doc_id: str, cat, new_unit: bool) -> Context:
         """What this turn may inherit: the same document's context; in another document, the last

@@ -29,6 +29,7 @@ from app.answer.coverage import named_in
 from app.answer.execute import execute
 from app.answer.figures import Result
 from app.answer.linking import Item
+from app.answer.normalize import apply_synonyms
 from app.answer.scope import in_order
 
 NAME = r"(?![多少高低大小贵])[\u4e00-\u9fff“”、]{2,24}?"
@@ -170,7 +171,6 @@ def include(result: Result, included: tuple[str, ...], cat: Catalog) -> Result:
     the part's column, a row above the part's row); asked back when it does not or cannot be seen."""
     if not included or result.status != "answered" or not result.cited_cells:
         return result
-    from app.answer.normalize import apply_synonyms
     names = {w: named_in(cat, apply_synonyms(w, cat.labels())) or abbreviated(cat, w) for w in included}
 
     def holds(ref: CellRef) -> bool:

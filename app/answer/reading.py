@@ -31,6 +31,7 @@ from app.answer.coverage import (
 from app.answer.execute import execute
 from app.answer.figures import TO_YUAN, Result
 from app.answer.linking import Item
+from app.answer.normalize import word_spans
 from app.answer.scope import in_order
 from app.answer.plan import Plan
 from app.answer.text import escape_markdown
@@ -131,7 +132,7 @@ def _left_for_search(result: Result, cat: Catalog, text: str, extra) -> list[str
                              for v in cell_vocabulary(cat, r)]
     out = []
     for run in runs(text, vocab, plan.op, extra):
-        for f in FILLER:                       # 下来, 啊, 的: asides, not names
+        for f in FILLER_LONGEST_FIRST:         # 下来, 啊, 的: asides, not names
             run = run.replace(f, " ")
         for w in run.split():
             w = w.strip("".join(SINGLE_FILLER))
@@ -171,6 +172,7 @@ def _side_not_read(result: Result, cat: Catalog, text: str, extra) -> str:
 # a search hit may be what a short unexplained word means (外出公干 → 差旅费): offered back; a longer
 # unexplained name (智慧社保信息系统建设) is something the documents lack
 MAX_GUESSED_WORD = 4
+FILLER_LONGEST_FIRST = sorted(FILLER, key=len, reverse=True)
 COUNT_WORDS = re.compile(r"多少人|几个人|几人|人数|多少名|几名|几辆|多少辆|几家|多少家|几个|多少个|面积|平方米")
 
 
@@ -248,7 +250,6 @@ def fitting_cells(text: str, cat: Catalog, extra=()) -> list[CellRef]:
 def _content_words(text: str, cat: Catalog, extra=()) -> list[str]:
     """The question's words (jieba's) that name something: each must be said whole by one label of
     the cell that answers it."""
-    from app.answer.normalize import word_spans
     out = []
     for run in runs(text, [cat.doc.org], "lookup", extra):
         for w, _, _ in word_spans(run):
